@@ -1,0 +1,68 @@
+/**
+ * The one list of domain error codes. Services throw `DomainError(code)`; the HTTP layer
+ * maps a code to a status and an `application/problem+json` body whose `type` is
+ * `https://portrait.dev/problems/<code>` — stable, documented, never renamed.
+ * Expected outcomes (face mismatch, bad check digit) are results, not errors.
+ */
+export const errorCodes = {
+  // generic
+  'request.invalid': { status: 400, title: 'The request is not valid' },
+  'request.too_large': { status: 413, title: 'The request body is too large' },
+  'request.unsupported_media_type': { status: 415, title: 'Unsupported content type' },
+  'not_found': { status: 404, title: 'Not found' },
+  'rate_limited': { status: 429, title: 'Too many requests' },
+  'internal': { status: 500, title: 'Internal error' },
+  'conflict.idempotency_key_reused': { status: 422, title: 'Idempotency key was used for a different request' },
+  // auth
+  'auth.required': { status: 401, title: 'Authentication required' },
+  'auth.invalid_credentials': { status: 401, title: 'Wrong username or password' },
+  'auth.locked_out': { status: 429, title: 'Too many failed logins; try again later' },
+  'auth.forbidden': { status: 403, title: 'Not allowed for this role or scope' },
+  'auth.password_change_required': { status: 403, title: 'A new password must be set first' },
+  'auth.password_weak': { status: 400, title: 'The new password is too weak' },
+  // documents
+  'document.invalid': { status: 422, title: 'The identity document is not valid' },
+  // registration workflow
+  'registration.not_found': { status: 404, title: 'Registration not found' },
+  'registration.invalid_transition': { status: 409, title: 'This step is not allowed in the current state' },
+  'registration.expired': { status: 410, title: 'The registration session has expired' },
+  'registration.ended': { status: 409, title: 'The registration has already ended' },
+  'registration.concurrent_update': { status: 409, title: 'The registration was changed by another request' },
+  'registration.face_engine_unavailable': { status: 503, title: 'No face engine is configured; use manual review' },
+  'registration.number_unavailable': { status: 409, title: 'The chosen number is not available' },
+  // policy
+  'policy.invalid_settings': { status: 400, title: 'The policy settings are not valid' },
+  'policy.transfer_disabled': { status: 403, title: 'Number transfer is disabled for this operator' },
+  // numbers
+  'number.not_found': { status: 404, title: 'Number not found' },
+  'number.invalid_state': { status: 409, title: 'The number is not in a state that allows this' },
+  'number.invalid_format': { status: 400, title: 'The phone number is not valid' },
+  // verification
+  'verification.failed': { status: 403, title: 'Identity verification failed' },
+  'verification.not_found': { status: 404, title: 'Verification not found or expired' },
+  // tenants, stores, staff
+  'tenant.not_found': { status: 404, title: 'Operator not found' },
+  'store.not_found': { status: 404, title: 'Store not found' },
+  'staff.username_taken': { status: 409, title: 'Username already taken' },
+  'campaign.not_found': { status: 404, title: 'Campaign not found' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export const problemTypeBase = 'https://portrait.dev/problems/';
+
+/** A refusal with a stable code; `detail` is a plain sentence and must not contain PII. */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly extra: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, detail?: string, extra?: Record<string, unknown>) {
+    super(detail ?? errorCodes[code].title);
+    this.name = 'DomainError';
+    this.code = code;
+    this.extra = extra;
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}
