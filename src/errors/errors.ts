@@ -45,6 +45,9 @@ export const errorCodes = {
   'store.not_found': { status: 404, title: 'Store not found' },
   'staff.username_taken': { status: 409, title: 'Username already taken' },
   'campaign.not_found': { status: 404, title: 'Campaign not found' },
+  // staff accounts and API keys
+  'staff.not_found': { status: 404, title: 'Staff account not found' },
+  'api_key.not_found': { status: 404, title: 'API key not found' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

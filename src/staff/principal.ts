@@ -8,9 +8,14 @@ import type { Actor } from '../audit/audit.ts';
 export type Role = 'agent' | 'store_manager' | 'operator_admin' | 'regulator';
 export const roles: readonly Role[] = ['agent', 'store_manager', 'operator_admin', 'regulator'];
 
+/**
+ * Set by the authenticator (`staff.authenticate.ts`). `sessionId` (hex of the session token's
+ * HMAC, never the token) lets logout and password change act on the calling session;
+ * `mustChangePassword` is true until a first-login password is replaced.
+ */
 export type Principal =
-  | { kind: 'staff'; staffId: string; role: Role; tenantId: string | null; storeId: string | null }
-  | { kind: 'api_key'; keyId: string; tenantId: string; scopes: readonly string[] };
+  | { kind: 'staff'; staffId: string; role: Role; tenantId: string | null; storeId: string | null; sessionId?: string; mustChangePassword?: boolean }
+  | { kind: 'api_key'; keyId: string; tenantId: string; scopes: readonly string[]; rateLimitPerMinute?: number };
 
 export type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
 
@@ -35,4 +40,11 @@ export function assertTenantAccess(p: StaffPrincipal, tenantId: string): void {
 export function assertStoreAccess(p: StaffPrincipal, tenantId: string, storeId: string): void {
   assertTenantAccess(p, tenantId);
   if ((p.role === 'agent' || p.role === 'store_manager') && p.storeId !== storeId) throw new DomainError('auth.forbidden');
+}
+
+/** Throws unless the principal is an API key holding `scope` (staff are refused: partner endpoints are for keys). */
+export function requireApiScope(p: Principal | undefined, scope: string): Extract<Principal, { kind: 'api_key' }> {
+  if (!p) throw new DomainError('auth.required');
+  if (p.kind !== 'api_key' || !p.scopes.includes(scope)) throw new DomainError('auth.forbidden');
+  return p;
 }
