@@ -121,6 +121,7 @@ CREATE TABLE registrations (
   guardian jsonb,
   rules jsonb,
   number_id uuid REFERENCES numbers(id),
+  face_attempts integer NOT NULL DEFAULT 0,
   captures_deleted_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
