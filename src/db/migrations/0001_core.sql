@@ -49,6 +49,8 @@ CREATE TABLE staff_sessions (
   created_at timestamptz NOT NULL DEFAULT now(),
   expires_at timestamptz NOT NULL
 );
+CREATE INDEX staff_sessions_by_staff ON staff_sessions (staff_id);
+CREATE INDEX staff_sessions_expiry ON staff_sessions (expires_at);
 
 CREATE TABLE api_keys (
   id uuid PRIMARY KEY,
@@ -112,6 +114,7 @@ CREATE TABLE registrations (
   state text NOT NULL,
   reason_code text,
   version integer NOT NULL DEFAULT 0,
+  creation_key text,
   doc_type text,
   doc_hmac bytea,
   document_enc bytea,
@@ -128,6 +131,7 @@ CREATE TABLE registrations (
   expires_at timestamptz NOT NULL,
   ended_at timestamptz
 );
+CREATE UNIQUE INDEX registrations_creation_key ON registrations (agent_id, creation_key) WHERE creation_key IS NOT NULL;
 CREATE INDEX registrations_open ON registrations (expires_at) WHERE ended_at IS NULL;
 CREATE INDEX registrations_by_store ON registrations (tenant_id, store_id, created_at);
 CREATE INDEX registrations_by_doc ON registrations (doc_hmac, created_at);

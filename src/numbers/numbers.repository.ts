@@ -1,0 +1,145 @@
+/**
+ * Typed SQL for the number inventory. Every state change is a guarded UPDATE
+ * (`WHERE state = …`), so a number can never be taken twice: the row is the lock.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/database.ts';
+import type { NumberState, PhoneNumber } from './numbers.ts';
+
+interface Row {
+  id: string; tenant_id: string; store_id: string | null; msisdn: string; state: NumberState; holder_id: string | null;
+  reserved_for: string | null; reserved_until: Date | null; cooling_off_until: Date | null; state_changed_at: Date;
+}
+const toNumber = (r: Row): PhoneNumber => ({
+  id: r.id, tenantId: r.tenant_id, storeId: r.store_id, msisdn: r.msisdn, state: r.state, holderId: r.holder_id,
+  reservedFor: r.reserved_for, reservedUntil: r.reserved_until, coolingOffUntil: r.cooling_off_until, stateChangedAt: r.state_changed_at,
+});
+
+export interface HeldCounts { atOperator: number; inDeployment: number }
+
+export const numbersRepository = {
+  /** Inserts numbers that are not there yet; returns the msisdns that already existed. */
+  async importNumbers(q: Queryable, tenantId: string, storeId: string | null, msisdns: readonly string[]): Promise<string[]> {
+    if (msisdns.length === 0) return [];
+    const ids = msisdns.map(() => randomUUID());
+    const { rows } = await q.query<{ msisdn: string }>(
+      `INSERT INTO numbers (id, tenant_id, store_id, msisdn)
+       SELECT id, $1, $2, msisdn FROM unnest($3::uuid[], $4::text[]) AS t(id, msisdn)
+       ON CONFLICT (msisdn) DO NOTHING RETURNING msisdn`,
+      [tenantId, storeId, ids, msisdns]);
+    const inserted = new Set(rows.map((r) => r.msisdn));
+    return msisdns.filter((m) => !inserted.has(m));
+  },
+
+  async findById(q: Queryable, id: string): Promise<PhoneNumber | undefined> {
+    const { rows } = await q.query<Row>('SELECT * FROM numbers WHERE id = $1', [id]);
+    return rows[0] ? toNumber(rows[0]) : undefined;
+  },
+
+  async findByMsisdn(q: Queryable, msisdn: string): Promise<PhoneNumber | undefined> {
+    const { rows } = await q.query<Row>('SELECT * FROM numbers WHERE msisdn = $1', [msisdn]);
+    return rows[0] ? toNumber(rows[0]) : undefined;
+  },
+
+  async listAvailable(q: Queryable, tenantId: string, storeId: string, limit: number): Promise<PhoneNumber[]> {
+    const { rows } = await q.query<Row>(
+      `SELECT * FROM numbers WHERE tenant_id = $1 AND state = 'available' AND (store_id = $2 OR store_id IS NULL)
+       ORDER BY msisdn LIMIT $3`, [tenantId, storeId, limit]);
+    return rows.map(toNumber);
+  },
+
+  async listHeldBy(q: Queryable, subscriberId: string): Promise<PhoneNumber[]> {
+    const { rows } = await q.query<Row>(
+      `SELECT * FROM numbers WHERE holder_id = $1 ORDER BY tenant_id, msisdn`, [subscriberId]);
+    return rows.map(toNumber);
+  },
+
+  /** Numbers held (active or suspended) by a person, at one operator and across the deployment. */
+  async countHeld(q: Queryable, subscriberId: string, tenantId: string): Promise<HeldCounts> {
+    const { rows } = await q.query<{ at_operator: number; in_deployment: number }>(
+      `SELECT count(*) FILTER (WHERE tenant_id = $2)::int AS at_operator, count(*)::int AS in_deployment
+         FROM numbers WHERE holder_id = $1 AND state IN ('active', 'suspended')`, [subscriberId, tenantId]);
+    return { atOperator: rows[0]?.at_operator ?? 0, inDeployment: rows[0]?.in_deployment ?? 0 };
+  },
+
+  /** available → reserved for a registration until `until`; undefined if not available here. */
+  async reserve(q: Queryable, a: { tenantId: string; storeId: string; msisdn: string; registrationId: string; until: Date; now: Date }): Promise<PhoneNumber | undefined> {
+    const { rows } = await q.query<Row>(
+      `UPDATE numbers SET state = 'reserved', reserved_for = $4, reserved_until = $5, state_changed_at = $6
+        WHERE msisdn = $3 AND tenant_id = $1 AND state = 'available' AND (store_id = $2 OR store_id IS NULL)
+        RETURNING *`, [a.tenantId, a.storeId, a.msisdn, a.registrationId, a.until, a.now]);
+    return rows[0] ? toNumber(rows[0]) : undefined;
+  },
+
+  /** Releases what a registration reserved (cancelled, expired, rejected). */
+  async releaseReservation(q: Queryable, registrationId: string, now: Date): Promise<number> {
+    const { rowCount } = await q.query(
+      `UPDATE numbers SET state = 'available', reserved_for = NULL, reserved_until = NULL, state_changed_at = $2
+        WHERE state = 'reserved' AND reserved_for = $1`, [registrationId, now]);
+    return rowCount;
+  },
+
+  /**
+   * Makes a number active for a person: the one reserved for this registration, else the first
+   * available one at the store. Opens the holding record in the same statement.
+   */
+  async activateForRegistration(q: Queryable, a: { tenantId: string; storeId: string; registrationId: string; subscriberId: string; now: Date }): Promise<PhoneNumber | undefined> {
+    const { rows } = await q.query<Row>(
+      `WITH pick AS (
+         SELECT id FROM numbers
+          WHERE tenant_id = $1 AND ((state = 'reserved' AND reserved_for = $3)
+             OR (state = 'available' AND (store_id = $2 OR store_id IS NULL)))
+          ORDER BY (state = 'reserved') DESC, msisdn LIMIT 1 FOR UPDATE SKIP LOCKED),
+       upd AS (
+         UPDATE numbers n SET state = 'active', holder_id = $4, reserved_for = NULL, reserved_until = NULL, state_changed_at = $5
+           FROM pick WHERE n.id = pick.id AND n.state IN ('available', 'reserved') RETURNING n.*),
+       hold AS (
+         INSERT INTO number_holdings (number_id, subscriber_id, started_at, started_by, source_id)
+         SELECT id, $4, $5, 'registration', $3 FROM upd)
+       SELECT * FROM upd`, [a.tenantId, a.storeId, a.registrationId, a.subscriberId, a.now]);
+    return rows[0] ? toNumber(rows[0]) : undefined;
+  },
+
+  async setState(q: Queryable, id: string, from: readonly NumberState[], to: 'active' | 'suspended', now: Date): Promise<boolean> {
+    const { rowCount } = await q.query(
+      'UPDATE numbers SET state = $3, state_changed_at = $4 WHERE id = $1 AND state = ANY($2::text[])', [id, from, to, now]);
+    return rowCount === 1;
+  },
+
+  /** active/suspended → cooling_off: the holder lets go; the holding record is closed. */
+  async surrender(q: Queryable, id: string, holderId: string, until: Date, now: Date, endedBy: 'surrender' | 'reclaimed'): Promise<boolean> {
+    const { rows } = await q.query<{ id: string }>(
+      `WITH upd AS (
+         UPDATE numbers SET state = 'cooling_off', holder_id = NULL, cooling_off_until = $3, state_changed_at = $4
+          WHERE id = $1 AND holder_id = $2 AND state IN ('active', 'suspended') RETURNING id),
+       hold AS (
+         UPDATE number_holdings SET ended_at = $4, ended_by = $5 WHERE number_id IN (SELECT id FROM upd) AND ended_at IS NULL)
+       SELECT id FROM upd`, [id, holderId, until, now, endedBy]);
+    return rows.length === 1;
+  },
+
+  /** The only way a holder changes: closes one holding, opens the next. */
+  async transferHolder(q: Queryable, id: string, fromId: string, toId: string, transferId: string, now: Date): Promise<boolean> {
+    const { rows } = await q.query<{ id: string }>(
+      `WITH upd AS (
+         UPDATE numbers SET holder_id = $3, state_changed_at = $5 WHERE id = $1 AND holder_id = $2 AND state = 'active' RETURNING id),
+       closed AS (
+         UPDATE number_holdings SET ended_at = $5, ended_by = 'transfer' WHERE number_id IN (SELECT id FROM upd) AND ended_at IS NULL),
+       opened AS (
+         INSERT INTO number_holdings (number_id, subscriber_id, started_at, started_by, source_id)
+         SELECT id, $3, $5 + interval '1 microsecond', 'transfer', $4 FROM upd)
+       SELECT id FROM upd`, [id, fromId, toId, transferId, now]);
+    return rows.length === 1;
+  },
+
+  /** cooling_off → available when the period is over; reserved → available when the hold lapsed. */
+  async recycle(q: Queryable, now: Date): Promise<{ recycled: number; released: number }> {
+    const a = await q.query(
+      `UPDATE numbers SET state = 'available', cooling_off_until = NULL, state_changed_at = $1
+        WHERE state = 'cooling_off' AND cooling_off_until <= $1`, [now]);
+    const b = await q.query(
+      `UPDATE numbers SET state = 'available', reserved_for = NULL, reserved_until = NULL, state_changed_at = $1
+        WHERE state = 'reserved' AND reserved_until <= $1`, [now]);
+    return { recycled: a.rowCount, released: b.rowCount };
+  },
+};

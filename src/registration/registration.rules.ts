@@ -1,0 +1,116 @@
+/**
+ * The steps of a registration that consult something outside the flow: the face engine, the
+ * guardian's document, the policy counts, the number inventory. Each turns a request into a
+ * workflow event; the service persists it. Side effects here happen inside the step's
+ * transaction (assignment, guardian) so a refused step leaves nothing behind.
+ */
+import type { Queryable } from '../db/database.ts';
+import { DomainError } from '../errors/errors.ts';
+import type { Keyring } from '../privacy/keyring.ts';
+import type { FaceVerifier } from '../face/face.ts';
+import type { StaffPrincipal } from '../staff/principal.ts';
+import { evaluateRules, type PolicySettings } from '../policy/policy.ts';
+import type { SubscribersRepository } from '../subscribers/subscribers.repository.ts';
+import { ageFromDocument, readDocument, type DocumentInput } from '../subscribers/identity.ts';
+import { numbersRepository } from '../numbers/numbers.repository.ts';
+import type { RegistrationEvent, RegistrationFlow } from './registration.ts';
+import type { createCapturesRepository } from './captures.repository.ts';
+
+interface Ctx { flow: RegistrationFlow; now: Date; q: Queryable; principal: StaffPrincipal; policy: PolicySettings }
+
+export interface GuardianInput {
+  document: DocumentInput;
+  relation: 'parent' | 'legal_guardian';
+  method: 'face' | 'manual_review';
+  idPhoto?: Buffer;
+  livePhoto?: Buffer;
+}
+
+function requireState(flow: RegistrationFlow, ...states: RegistrationFlow['state'][]): void {
+  if (!states.includes(flow.state)) throw new DomainError('registration.invalid_transition', `Not allowed in state '${flow.state}'`);
+}
+
+export function createRuleSteps(deps: { keyring: Keyring; subscribers: SubscribersRepository; deploymentCap: number; face: FaceVerifier | undefined }) {
+  const { keyring, subscribers } = deps;
+
+  function engine(): FaceVerifier {
+    if (!deps.face) throw new DomainError('registration.face_engine_unavailable');
+    return deps.face;
+  }
+
+  return {
+    /** 1:1 match of the live face against the document photo, at the operator's target FMR. */
+    async faceStep(ctx: Ctx, input: { livePhoto: Buffer; idPhoto?: Buffer }, captures: ReturnType<typeof createCapturesRepository>): Promise<RegistrationEvent> {
+      const face = engine();
+      requireState(ctx.flow, 'consent_recorded');
+      const idPhoto = input.idPhoto ?? await captures.get(ctx.q, ctx.flow.id, 'id_photo');
+      if (!idPhoto) throw new DomainError('request.invalid', 'No photo of the document: send idPhoto or capture it with the document');
+      const d = await face.verify({ idPhoto, livePhoto: input.livePhoto }, ctx.policy.faceFalseMatchRate);
+      return {
+        type: 'face_result', match: d.match, reasons: d.reasons,
+        verification: { method: 'face', score: d.score, threshold: d.threshold, targetFmr: d.targetFmr, estimatedFmr: d.estimatedFmr, engine: d.engine, at: ctx.now.toISOString() },
+      };
+    },
+
+    /** A minor's guardian: their own document, verified by face or by a store manager in person. */
+    async guardianStep(ctx: Ctx, input: GuardianInput): Promise<RegistrationEvent> {
+      requireState(ctx.flow, 'document_captured', 'consent_recorded', 'manual_review_pending', 'face_verified');
+      const { document, docHmac } = readDocument(keyring, input.document, ctx.now);
+      if (ctx.flow.docHmac && docHmac.equals(ctx.flow.docHmac)) throw new DomainError('request.invalid', 'The guardian must be another person');
+      if (input.method === 'manual_review') {
+        if (ctx.principal.role !== 'store_manager') throw new DomainError('auth.forbidden', 'Only a store manager may verify a guardian in person');
+      } else {
+        if (!input.idPhoto || !input.livePhoto) throw new DomainError('request.invalid', 'Face verification of the guardian needs idPhoto and livePhoto');
+        const d = await engine().verify({ idPhoto: input.idPhoto, livePhoto: input.livePhoto }, ctx.policy.faceFalseMatchRate);
+        if (!d.match) throw new DomainError('verification.failed', 'The guardian\'s face did not match their document', { reasons: d.reasons, score: d.score, threshold: d.threshold });
+      }
+      const subscriberId = await subscribers.upsert(ctx.q, document, docHmac);
+      return {
+        type: 'add_guardian',
+        guardian: { subscriberId, relation: input.relation, method: input.method, age: ageFromDocument(document, ctx.now), at: ctx.now.toISOString() },
+      };
+    },
+
+    /** Blocklist, caps, document expiry and minors, with the counts the decision rested on. */
+    async rulesStep(ctx: Ctx): Promise<RegistrationEvent> {
+      requireState(ctx.flow, 'face_verified');
+      const { document, docHmac } = ctx.flow;
+      if (!document || !docHmac) throw new DomainError('registration.invalid_transition', 'No document captured');
+      const subscriberId = await subscribers.upsert(ctx.q, document, docHmac);
+      const [held, blocklisted] = await Promise.all([
+        numbersRepository.countHeld(ctx.q, subscriberId, ctx.flow.tenantId),
+        subscribers.isBlocklisted(ctx.q, docHmac, ctx.flow.tenantId),
+      ]);
+      const today = ctx.now.toISOString().slice(0, 10);
+      const outcome = evaluateRules({
+        policy: ctx.policy, deploymentCap: deps.deploymentCap, age: ageFromDocument(document, ctx.now), blocklisted,
+        activeAtOperator: held.atOperator, activeInDeployment: held.inDeployment,
+        guardian: ctx.flow.guardian ? { verified: true, age: ctx.flow.guardian.age } : undefined,
+        documentExpired: document.expiryDate !== undefined && document.expiryDate < today,
+      });
+      return {
+        type: 'rules_result', passed: outcome.passed, refusals: outcome.refusals, subscriberId,
+        rules: { ...outcome.facts, minor: outcome.minor, refusals: outcome.refusals },
+      };
+    },
+
+    /**
+     * Runs in the step's transaction: locks the person, recounts, and takes a number only if
+     * the caps still hold. Concurrent registrations of one person queue on that lock.
+     */
+    async assignStep(ctx: Ctx): Promise<RegistrationEvent> {
+      requireState(ctx.flow, 'rules_passed');
+      const subscriberId = ctx.flow.subscriberId;
+      if (!subscriberId) throw new DomainError('registration.invalid_transition', 'Rules were not checked');
+      await subscribers.lock(ctx.q, subscriberId);
+      const held = await numbersRepository.countHeld(ctx.q, subscriberId, ctx.flow.tenantId);
+      if (held.atOperator >= ctx.policy.maxActiveNumbersPerPerson) return { type: 'assignment_refused', reason: 'policy.operator_cap_reached' };
+      if (held.inDeployment >= deps.deploymentCap) return { type: 'assignment_refused', reason: 'policy.deployment_cap_reached' };
+      const n = await numbersRepository.activateForRegistration(ctx.q, {
+        tenantId: ctx.flow.tenantId, storeId: ctx.flow.storeId, registrationId: ctx.flow.id, subscriberId, now: ctx.now,
+      });
+      if (!n) throw new DomainError('registration.number_unavailable', 'No number is available at this store');
+      return { type: 'number_assigned', numberId: n.id };
+    },
+  };
+}
