@@ -1,0 +1,105 @@
+/**
+ * The composition root: from a validated Config to a running Portrait — database (PostgreSQL
+ * or embedded PGlite), migrations, keys, services, HTTP routes, the audit sequencer and the
+ * sweeper. The only place that knows every concept; each concept gets just what it uses.
+ */
+import { join } from 'node:path';
+import type { Config } from '../config/config.ts';
+import { openPglite, openPostgres, type Database } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { createKeyring, loadMasterKey, type Keyring } from '../privacy/keyring.ts';
+import { buildApp, type App } from '../http/app.ts';
+import type { FaceVerifier } from '../face/face.ts';
+import { startSequencer } from '../audit/audit.sequencer.ts';
+import { auditRoutes } from '../audit/audit.routes.ts';
+import { createStaffService } from '../staff/staff.service.ts';
+import { createAuthenticator } from '../staff/staff.authenticate.ts';
+import { staffRoutes } from '../staff/staff.routes.ts';
+import { createRegistrationService } from '../registration/registration.service.ts';
+import { registrationRoutes } from '../registration/registration.routes.ts';
+import { createCapturesRepository } from '../registration/captures.repository.ts';
+import { consentRoutes } from '../consent/consent.routes.ts';
+import { numbersRepository } from '../numbers/numbers.repository.ts';
+import { createSweeper, type SweepTask } from '../sweeper/sweeper.ts';
+
+export const version = '0.1.0';
+
+export interface PortraitOptions {
+  /** The face engine; none = the face step answers 503 and manual review is the only path. */
+  face?: FaceVerifier;
+  clock?: () => Date;
+  /** Start the audit sequencer and the sweeper (default true). */
+  background?: boolean;
+  warn?: (msg: string) => void;
+  /** An already-open database (tests); otherwise opened from the config. */
+  db?: Database;
+}
+
+export interface Portrait {
+  app: App;
+  db: Database;
+  keyring: Keyring;
+  services: { staff: ReturnType<typeof createStaffService>; registrations: ReturnType<typeof createRegistrationService> };
+  sweep(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Config): Promise<Database> {
+  return config.databaseUrl ? openPostgres({ url: config.databaseUrl, max: 16 }) : openPglite(join(config.dataDir, 'pglite'));
+}
+
+export async function createPortrait(config: Config, opts: PortraitOptions = {}): Promise<Portrait> {
+  const clock = opts.clock ?? (() => new Date());
+  const warn = opts.warn ?? ((m: string) => process.stderr.write(`WARNING: ${m}\n`));
+  const db = opts.db ?? await openDatabase(config);
+  await migrate(db);
+  const keyring = createKeyring(loadMasterKey({ masterKey: config.masterKey, keyFile: config.keyFile ?? join(config.dataDir, 'portrait.key') }, warn));
+
+  const staff = createStaffService({ db, keyring, clock });
+  const registrations = createRegistrationService({ db, keyring, clock, face: opts.face, deploymentCap: config.maxActiveNumbersPerPersonDeployment });
+  const captures = createCapturesRepository(keyring);
+  const background = opts.background ?? true;
+  let sequencer: ReturnType<typeof startSequencer> | undefined;
+  const flush = async () => (sequencer ? sequencer.flush() : 0);
+
+  const app = await buildApp({
+    bodyLimitBytes: config.bodyLimitBytes,
+    logLevel: config.logLevel,
+    version,
+    authenticate: createAuthenticator({ db, keyring, clock }),
+    health: async () => {
+      await db.query('SELECT 1');
+      return { database: db.kind, faceEngine: opts.face ? 'ready' : 'none' };
+    },
+    routes: [
+      staffRoutes({ staff }),
+      consentRoutes(),
+      registrationRoutes({ registrations }),
+      auditRoutes({ db, flush }),
+    ],
+  });
+
+  const tasks: SweepTask[] = [
+    { name: 'registrations_expired', run: () => registrations.expireDue() },
+    { name: 'captures_purged', run: () => captures.purge(db, clock()) },
+    { name: 'numbers_recycled', run: async () => { const r = await numbersRepository.recycle(db, clock()); return r.recycled + r.released; } },
+    { name: 'staff_sessions_purged', run: async () => { const r = await staff.purgeExpired(); return r.sessions + r.loginFailures; } },
+  ];
+  const sweeper = createSweeper(tasks, { log: app.log });
+  if (background) {
+    sequencer = startSequencer(db, { intervalMs: 200, log: app.log });
+    sweeper.start(config.sweepIntervalSeconds * 1000);
+  }
+
+  return {
+    app, db, keyring,
+    services: { staff, registrations },
+    sweep: () => sweeper.runOnce(),
+    async close() {
+      await sweeper.stop();
+      await sequencer?.stop();
+      await app.close();
+      await db.close();
+    },
+  };
+}
