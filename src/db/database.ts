@@ -8,6 +8,7 @@
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 export interface QueryResult<T> { rows: T[]; rowCount: number }
 
@@ -55,6 +56,21 @@ async function withRetry<T>(run: () => Promise<T>): Promise<T> {
 
 export interface PostgresOptions { url: string; schema?: string; max?: number }
 
+/**
+ * Parameterised statements are prepared once per connection under a name derived from their
+ * text, so PostgreSQL parses and plans each statement shape once instead of on every call.
+ */
+const statementNames = new Map<string, string>();
+function prepared(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  if (!params || params.length === 0) return { text: sql };
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `p_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    statementNames.set(sql, name);
+  }
+  return { name, text: sql, values: params as unknown[] };
+}
+
 export function openPostgres(opts: PostgresOptions): Database {
   const types = {
     getTypeParser(oid: number, format?: string) {
@@ -73,7 +89,7 @@ export function openPostgres(opts: PostgresOptions): Database {
   return {
     kind: 'postgres',
     async query<T>(sql: string, params?: readonly unknown[]) {
-      const r = await pool.query(sql, params as unknown[] | undefined);
+      const r = await pool.query(prepared(sql, params));
       return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
     },
     transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { isolation?: Isolation }) {
@@ -84,7 +100,7 @@ export function openPostgres(opts: PostgresOptions): Database {
           await client.query(`BEGIN ISOLATION LEVEL ${(options?.isolation ?? 'read committed').toUpperCase()}`);
           const tx: Queryable = {
             async query<R>(sql: string, params?: readonly unknown[]) {
-              const r = await client.query(sql, params as unknown[] | undefined);
+              const r = await client.query(prepared(sql, params));
               return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
             },
             async exec(sql: string) { await client.query(sql); },

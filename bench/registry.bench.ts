@@ -1,0 +1,100 @@
+/**
+ * npm run bench:registry — rule-checked registrations per second, on PGlite and PostgreSQL.
+ *
+ * Each registration is the full workflow through the service layer: start → document (GB 11643
+ * check, encryption) → consent → face step → rules (counts, blocklist, minors) → number
+ * assignment under the person's lock → complete, every step persisted and audited, with the
+ * audit sequencer chaining events in the background as in the server. The face decision is
+ * injected by this harness (the face engine is measured by bench:face); nothing else is.
+ *
+ * Options: --count N (registrations per database, default 3000), --concurrency C (default 32),
+ * --only pglite|postgres.
+ */
+import { parseArgs } from 'node:util';
+import { openPglite, type Database } from '../src/db/database.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { openTestPostgres, dropSchema } from '../src/db/test-databases.ts';
+import { createKeyring } from '../src/privacy/keyring.ts';
+import { createRegistrationService } from '../src/registration/registration.service.ts';
+import { createWorld, residentId } from '../src/registration/registration.fixtures.ts';
+import { startSequencer } from '../src/audit/audit.sequencer.ts';
+import { verifyAuditChain } from '../src/audit/audit.verify.ts';
+import { currentConsentVersion } from '../src/consent/consent.ts';
+import type { FaceVerifier } from '../src/face/face.ts';
+
+const { values } = parseArgs({ options: { count: { type: 'string', default: '3000' }, concurrency: { type: 'string', default: '32' }, only: { type: 'string' } } });
+const count = Number(values.count);
+const concurrency = Number(values.concurrency);
+
+/** Benchmark harness only: the face step's decision, so that the registry itself is measured. */
+const harnessFace: FaceVerifier = {
+  async verify(_images, targetFmr) {
+    return { match: true, score: 0.8, threshold: 0.5, targetFmr, estimatedFmr: 1e-7, engine: 'bench-harness', reasons: [] };
+  },
+};
+
+interface Result { database: string; registrations: number; seconds: number; perSecond: number; p50Ms: number; p95Ms: number; auditEvents: number; chainOk: boolean }
+
+async function run(name: string, db: Database): Promise<Result> {
+  const keyring = createKeyring(Buffer.alloc(32, 3));
+  const world = await createWorld(db, { numbers: count + 100, firstMsisdn: 13900000000, policy: {} });
+  const svc = createRegistrationService({ db, keyring, clock: () => new Date(), face: harnessFace, deploymentCap: 10 });
+  const sequencer = startSequencer(db, { intervalMs: 100, log: { error: (o, m) => console.error(m, o) } });
+  const live = Buffer.from('live');
+  const chip = Buffer.from('chip');
+  const latencies: number[] = [];
+  let next = 0;
+  let completed = 0;
+
+  async function one(i: number): Promise<void> {
+    const t0 = performance.now();
+    const a = world.agent;
+    const r = await svc.start(a);
+    await svc.captureDocument(a, r.id, { type: 'cn_resident_id', number: residentId(`19${String(50 + (i % 50)).padStart(2, '0')}0101`, i % 1000, String(110101 + Math.floor(i / 1000))), name: '测试用户', idPhoto: chip });
+    await svc.recordConsent(a, r.id, { biometric: true, textVersion: currentConsentVersion, locale: 'zh-CN' });
+    await svc.submitFace(a, r.id, { livePhoto: live });
+    await svc.checkRules(a, r.id);
+    await svc.assignNumber(a, r.id);
+    const done = await svc.complete(a, r.id);
+    if (done.state === 'completed') completed++;
+    latencies.push(performance.now() - t0);
+  }
+
+  // warm-up (JIT, plans, connections), not counted
+  for (let i = 0; i < 50; i++) await one(count + i);
+  latencies.length = 0; completed = 0;
+
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) await one(next++);
+  }));
+  const seconds = (performance.now() - start) / 1000;
+  await sequencer.flush();
+  await sequencer.stop();
+  const chain = await verifyAuditChain(db);
+  latencies.sort((x, y) => x - y);
+  if (completed !== count) throw new Error(`${name}: only ${completed} of ${count} registrations completed`);
+  return {
+    database: name, registrations: completed, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(completed / seconds),
+    p50Ms: Number(latencies[Math.floor(latencies.length * 0.5)]!.toFixed(1)), p95Ms: Number(latencies[Math.floor(latencies.length * 0.95)]!.toFixed(1)),
+    auditEvents: chain.events, chainOk: chain.ok,
+  };
+}
+
+const results: Result[] = [];
+if (values.only !== 'postgres') {
+  const db = await openPglite();
+  await migrate(db);
+  try { results.push(await run('pglite', db)); } finally { await db.close(); }
+}
+if (values.only !== 'pglite') {
+  const db = await openTestPostgres(24);
+  const schema = ((await db.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!).s;
+  try { results.push(await run('postgres', db)); } finally { await db.close(); await dropSchema(schema); }
+}
+
+console.log(`\nRule-checked registrations (full workflow, ${concurrency} concurrent, face decision injected by the harness)\n`);
+console.log('| database | registrations | seconds | registrations/s | p50 ms | p95 ms | audit events | chain verifies |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+for (const r of results) console.log(`| ${r.database} | ${r.registrations} | ${r.seconds} | ${r.perSecond} | ${r.p50Ms} | ${r.p95Ms} | ${r.auditEvents} | ${r.chainOk ? 'yes' : 'NO'} |`);
+console.log(JSON.stringify({ bench: 'registry', concurrency, results }));
