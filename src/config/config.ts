@@ -10,7 +10,7 @@ export interface Config {
   readonly dataDir: string;
   readonly keyFile: string | undefined;
   readonly masterKey: string | undefined;
-  readonly sessionTtlMinutes: number;
+  readonly staffSessionTtlMinutes: number;
   readonly maxActiveNumbersPerPersonDeployment: number;
   readonly sweepIntervalSeconds: number;
   readonly bodyLimitBytes: number;
@@ -59,8 +59,8 @@ export const configSpec: Spec<keyof Config>[] = [
     description: 'Key file used when `PORTRAIT_MASTER_KEY` is unset. Default `DATA_DIR/portrait.key`, created (mode 0600) on first start with a warning.',
   },
   {
-    env: 'SESSION_TTL_MINUTES', key: 'sessionTtlMinutes', default: 15, parse: int(1, 24 * 60),
-    description: 'Default lifetime of a registration session before it expires and its captures are deleted (1-1440); tenants may override.',
+    env: 'STAFF_SESSION_TTL_MINUTES', key: 'staffSessionTtlMinutes', default: 720, parse: int(5, 7 * 24 * 60),
+    description: 'Lifetime of a staff login session in minutes (5-10080). Registration sessions expire by each operator\'s policy (`sessionTtlMinutes`, default 15).',
   },
   {
     env: 'MAX_ACTIVE_NUMBERS_PER_PERSON', key: 'maxActiveNumbersPerPersonDeployment', default: 10, parse: int(1, 1000),

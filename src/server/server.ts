@@ -55,7 +55,7 @@ export async function createPortrait(config: Config, opts: PortraitOptions = {})
   await migrate(db);
   const keyring = createKeyring(loadMasterKey({ masterKey: config.masterKey, keyFile: config.keyFile ?? join(config.dataDir, 'portrait.key') }, warn));
 
-  const staff = createStaffService({ db, keyring, clock });
+  const staff = createStaffService({ db, keyring, clock, sessionTtlMinutes: config.staffSessionTtlMinutes });
   const registrations = createRegistrationService({ db, keyring, clock, face: opts.face, deploymentCap: config.maxActiveNumbersPerPersonDeployment });
   const captures = createCapturesRepository(keyring);
   const background = opts.background ?? true;
