@@ -48,6 +48,16 @@ export const errorCodes = {
   // staff accounts and API keys
   'staff.not_found': { status: 404, title: 'Staff account not found' },
   'api_key.not_found': { status: 404, title: 'API key not found' },
+  // after registration: verification, re-verification, transfers
+  'verification.not_holder': { status: 403, title: 'The verified person is not the holder of this number' },
+  'reverification.not_found': { status: 404, title: 'Re-verification not found' },
+  'reverification.not_pending': { status: 409, title: 'The re-verification is already resolved' },
+  'transfer.refused': { status: 409, title: 'The new holder may not take this number under the operator\'s rules' },
+  // operator administration: tenants, stores, blocklist
+  'tenant.code_taken': { status: 409, title: 'An operator with this code already exists' },
+  'store.code_taken': { status: 409, title: 'This operator already has a store with this code' },
+  'blocklist.not_found': { status: 404, title: 'Blocklist entry not found' },
+  'blocklist.already_listed': { status: 409, title: 'This document is already on this blocklist' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
