@@ -118,18 +118,27 @@ export const numbersRepository = {
     return rows.length === 1;
   },
 
-  /** The only way a holder changes: closes one holding, opens the next. */
-  async transferHolder(q: Queryable, id: string, fromId: string, toId: string, transferId: string, now: Date): Promise<boolean> {
-    const { rows } = await q.query<{ id: string }>(
-      `WITH upd AS (
-         UPDATE numbers SET holder_id = $3, state_changed_at = $5 WHERE id = $1 AND holder_id = $2 AND state = 'active' RETURNING id),
-       closed AS (
-         UPDATE number_holdings SET ended_at = $5, ended_by = 'transfer' WHERE number_id IN (SELECT id FROM upd) AND ended_at IS NULL),
-       opened AS (
-         INSERT INTO number_holdings (number_id, subscriber_id, started_at, started_by, source_id)
-         SELECT id, $3, $5 + interval '1 microsecond', 'transfer', $4 FROM upd)
-       SELECT id FROM upd`, [id, fromId, toId, transferId, now]);
-    return rows.length === 1;
+  /** One page of the inventory in msisdn order, after the cursor `after`. */
+  async listPage(q: Queryable, f: { tenantId: string; state?: NumberState | undefined; storeId?: string | undefined; orUnassigned?: boolean; after?: string | undefined }, limit: number): Promise<PhoneNumber[]> {
+    const { rows } = await q.query<Row>(
+      `SELECT * FROM numbers
+        WHERE tenant_id = $1
+          AND ($2::text IS NULL OR state = $2)
+          AND ($3::uuid IS NULL OR store_id = $3 OR ($4 AND store_id IS NULL))
+          AND ($5::text IS NULL OR msisdn > $5)
+        ORDER BY msisdn LIMIT $6`,
+      [f.tenantId, f.state ?? null, f.storeId ?? null, f.orUnassigned ?? false, f.after ?? null, limit]);
+    return rows.map(toNumber);
+  },
+
+  /** How many numbers are in each state, for the operator (or one of its stores). */
+  async countByState(q: Queryable, tenantId: string, storeId: string | undefined): Promise<Record<NumberState, number>> {
+    const { rows } = await q.query<{ state: NumberState; n: number }>(
+      `SELECT state, count(*)::int AS n FROM numbers WHERE tenant_id = $1 AND ($2::uuid IS NULL OR store_id = $2) GROUP BY state`,
+      [tenantId, storeId ?? null]);
+    const counts: Record<NumberState, number> = { available: 0, reserved: 0, active: 0, suspended: 0, cooling_off: 0 };
+    for (const r of rows) counts[r.state] = r.n;
+    return counts;
   },
 
   /** cooling_off → available when the period is over; reserved → available when the hold lapsed. */

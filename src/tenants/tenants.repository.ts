@@ -45,4 +45,18 @@ export const tenantsRepository = {
     const { rows } = await q.query<StoreRow>('SELECT * FROM stores WHERE tenant_id = $1 ORDER BY code', [tenantId]);
     return rows.map(toStore);
   },
+  /** The tenant row locked for the rest of the transaction (policy updates). */
+  async getTenantForUpdate(q: Queryable, id: string): Promise<Tenant | undefined> {
+    const { rows } = await q.query<TenantRow>('SELECT * FROM tenants WHERE id = $1 FOR UPDATE', [id]);
+    return rows[0] ? toTenant(rows[0]) : undefined;
+  },
+  async renameStore(q: Queryable, id: string, name: string): Promise<Store | undefined> {
+    const { rows } = await q.query<StoreRow>('UPDATE stores SET name = $2 WHERE id = $1 RETURNING *', [id, name]);
+    return rows[0] ? toStore(rows[0]) : undefined;
+  },
+  /** Store ids of a tenant by store code (codes are unique per tenant). */
+  async storeIdsByCode(q: Queryable, tenantId: string): Promise<Map<string, string>> {
+    const { rows } = await q.query<{ id: string; code: string }>('SELECT id, code FROM stores WHERE tenant_id = $1', [tenantId]);
+    return new Map(rows.map((r) => [r.code, r.id]));
+  },
 };

@@ -1,0 +1,97 @@
+/**
+ * Blocklist use cases. An operator admin lists, adds and removes its operator's entries and
+ * sees the deployment-wide ones; a regulator adds and removes deployment-wide entries and
+ * reads every entry. Adding and removing are audited (entry id, scope, document type; never
+ * the number, which is not stored, nor the free-text reason).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/database.ts';
+import { appendAudit } from '../audit/audit.ts';
+import { DomainError } from '../errors/errors.ts';
+import type { Keyring } from '../privacy/keyring.ts';
+import { isUuid } from '../staff/staff.ts';
+import { actorOf, assertTenantAccess, requireStaff, type Principal, type StaffPrincipal } from '../staff/principal.ts';
+import { blocklistRepository as repo } from './blocklist.repository.ts';
+import { blocklistHmac, cleanReason, decodeCursor, encodeCursor, type BlocklistEntry } from './blocklist.ts';
+
+export interface BlocklistDeps {
+  db: Database;
+  keyring: Keyring;
+  clock: () => Date;
+}
+
+export interface NewBlocklistEntry { documentType: string; documentNumber: string; reason: string }
+
+export interface BlocklistPage { items: BlocklistEntry[]; nextCursor: string | null }
+
+export const MAX_LIST_LIMIT = 500;
+
+/** The scope a writer adds to and removes from: its operator, or (regulator) the deployment. */
+const scopeOf = (p: StaffPrincipal): string | null => (p.role === 'regulator' ? null : p.tenantId);
+
+export function createBlocklistService(deps: BlocklistDeps) {
+  const { db, keyring, clock } = deps;
+
+  return {
+    async addEntry(principal: Principal | undefined, input: NewBlocklistEntry): Promise<BlocklistEntry> {
+      const p = requireStaff(principal, ['operator_admin', 'regulator']);
+      const tenantId = scopeOf(p);
+      if (p.role === 'operator_admin' && tenantId === null) throw new DomainError('auth.forbidden');
+      const now = clock();
+      const docHmac = blocklistHmac(keyring, input.documentType, input.documentNumber, now);
+      const reason = cleanReason(input.reason);
+      // Serializable: two admins adding the same document at once cannot both pass the NOT EXISTS.
+      return db.transaction(async (tx) => {
+        const entry = await repo.insert(tx, { id: randomUUID(), tenantId, docHmac, reason, createdBy: p.staffId, createdAt: now });
+        if (!entry) throw new DomainError('blocklist.already_listed');
+        await appendAudit(tx, {
+          tenantId, actor: actorOf(p), action: 'blocklist.added', at: now, subjectType: 'blocklist_entry', subjectId: entry.id,
+          details: { scope: tenantId === null ? 'deployment' : 'tenant', documentType: input.documentType },
+        });
+        return entry;
+      }, { isolation: 'serializable' });
+    },
+
+    /**
+     * Operator admins: their operator's entries and the deployment-wide ones (`tenantId`, if
+     * given, must be their own). Regulators: all entries, or one operator's own entries.
+     */
+    async listEntries(principal: Principal | undefined, q: { tenantId?: string | undefined; limit?: number | undefined; cursor?: string | undefined }): Promise<BlocklistPage> {
+      const p = requireStaff(principal, ['operator_admin', 'regulator']);
+      if (q.tenantId !== undefined) assertTenantAccess(p, q.tenantId);
+      const limit = q.limit ?? 50;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) throw new DomainError('request.invalid', `limit must be from 1 to ${MAX_LIST_LIMIT}`);
+      const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+      const filter = p.role === 'regulator'
+        ? { tenantId: q.tenantId, before }
+        : { tenantId: p.tenantId ?? undefined, withDeploymentWide: true, before };
+      if (filter.tenantId === undefined && p.role !== 'regulator') throw new DomainError('auth.forbidden');
+      return db.transaction(async (tx) => {
+        const rows = await repo.list(tx, filter, limit + 1);
+        const items = rows.slice(0, limit);
+        await appendAudit(tx, {
+          tenantId: p.role === 'regulator' ? (q.tenantId ?? null) : p.tenantId, actor: actorOf(p), action: 'blocklist.listed', at: clock(),
+          details: { tenantId: filter.tenantId ?? null, count: items.length },
+        });
+        return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null };
+      });
+    },
+
+    /** Removes an entry of the caller's scope; any other entry is not found. */
+    async removeEntry(principal: Principal | undefined, entryId: string): Promise<void> {
+      const p = requireStaff(principal, ['operator_admin', 'regulator']);
+      const now = clock();
+      await db.transaction(async (tx) => {
+        const entry = isUuid(entryId) ? await repo.find(tx, entryId) : undefined;
+        if (!entry || entry.tenantId !== scopeOf(p) || (p.role === 'operator_admin' && entry.tenantId === null)) throw new DomainError('blocklist.not_found');
+        if (!(await repo.remove(tx, entryId))) throw new DomainError('blocklist.not_found');
+        await appendAudit(tx, {
+          tenantId: entry.tenantId, actor: actorOf(p), action: 'blocklist.removed', at: now, subjectType: 'blocklist_entry', subjectId: entryId,
+          details: { scope: entry.tenantId === null ? 'deployment' : 'tenant', addedAt: entry.createdAt.toISOString() },
+        });
+      });
+    },
+  };
+}
+
+export type BlocklistService = ReturnType<typeof createBlocklistService>;
