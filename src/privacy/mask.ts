@@ -15,7 +15,7 @@ export function maskName(name: string): string {
   const chars = [...name.trim()];
   if (chars.length === 0) return '';
   if (/^[\p{Script=Han}·]+$/u.test(name.trim())) {
-    if (chars.length === 2) return `${chars[0]}*`;
+    if (chars.length <= 2) return `${chars[0]}*`;
     return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
   }
   return name.trim().split(/([\s,<-]+)/).map((part) => (/^[\s,<-]+$/.test(part) || part.length === 0 ? part : `${[...part][0]}${'*'.repeat([...part].length - 1)}`)).join('');

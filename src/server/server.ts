@@ -19,7 +19,24 @@ import { createRegistrationService } from '../registration/registration.service.
 import { registrationRoutes } from '../registration/registration.routes.ts';
 import { createCapturesRepository } from '../registration/captures.repository.ts';
 import { consentRoutes } from '../consent/consent.routes.ts';
-import { numbersRepository } from '../numbers/numbers.repository.ts';
+import { createVerificationService } from '../verification/verification.service.ts';
+import { verificationRoutes } from '../verification/verification.routes.ts';
+import { createSubscribersService } from '../subscribers/subscribers.service.ts';
+import { subscribersRoutes } from '../subscribers/subscribers.routes.ts';
+import { createReverificationService } from '../reverification/reverification.service.ts';
+import { reverificationRoutes } from '../reverification/reverification.routes.ts';
+import { createTransfersService } from '../transfers/transfers.service.ts';
+import { transfersRoutes } from '../transfers/transfers.routes.ts';
+import { createTenantsService } from '../tenants/tenants.service.ts';
+import { tenantsRoutes } from '../tenants/tenants.routes.ts';
+import { createPolicyService } from '../policy/policy.service.ts';
+import { policyRoutes } from '../policy/policy.routes.ts';
+import { createNumbersService } from '../numbers/numbers.service.ts';
+import { numbersRoutes } from '../numbers/numbers.routes.ts';
+import { createBlocklistService } from '../blocklist/blocklist.service.ts';
+import { blocklistRoutes } from '../blocklist/blocklist.routes.ts';
+import { createStatisticsService } from '../statistics/statistics.service.ts';
+import { statisticsRoutes } from '../statistics/statistics.routes.ts';
 import { createSweeper, type SweepTask } from '../sweeper/sweeper.ts';
 
 export const version = '0.1.0';
@@ -39,7 +56,7 @@ export interface Portrait {
   app: App;
   db: Database;
   keyring: Keyring;
-  services: { staff: ReturnType<typeof createStaffService>; registrations: ReturnType<typeof createRegistrationService> };
+  services: { staff: ReturnType<typeof createStaffService>; registrations: ReturnType<typeof createRegistrationService>; tenants: ReturnType<typeof createTenantsService> };
   sweep(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
@@ -58,6 +75,12 @@ export async function createPortrait(config: Config, opts: PortraitOptions = {})
   const staff = createStaffService({ db, keyring, clock, sessionTtlMinutes: config.staffSessionTtlMinutes });
   const registrations = createRegistrationService({ db, keyring, clock, face: opts.face, deploymentCap: config.maxActiveNumbersPerPersonDeployment });
   const captures = createCapturesRepository(keyring);
+  const deploymentCap = config.maxActiveNumbersPerPersonDeployment;
+  const verifications = createVerificationService({ db, keyring, clock, face: opts.face });
+  const subscribers = createSubscribersService({ db, keyring, clock });
+  const reverifications = createReverificationService({ db, clock });
+  const transfers = createTransfersService({ db, keyring, clock, deploymentCap });
+  const tenants = createTenantsService({ db, clock });
   const background = opts.background ?? true;
   let sequencer: ReturnType<typeof startSequencer> | undefined;
   const flush = async () => (sequencer ? sequencer.flush() : 0);
@@ -75,6 +98,15 @@ export async function createPortrait(config: Config, opts: PortraitOptions = {})
       staffRoutes({ staff }),
       consentRoutes(),
       registrationRoutes({ registrations }),
+      verificationRoutes({ verifications }),
+      subscribersRoutes({ subscribers }),
+      reverificationRoutes({ reverifications }),
+      transfersRoutes({ transfers }),
+      tenantsRoutes({ tenants }),
+      policyRoutes({ policy: createPolicyService({ db, clock }) }),
+      numbersRoutes({ numbers: createNumbersService({ db, clock }) }),
+      blocklistRoutes({ blocklist: createBlocklistService({ db, keyring, clock }) }),
+      statisticsRoutes({ statistics: createStatisticsService({ db, clock }) }),
       auditRoutes({ db, flush }),
     ],
   });
@@ -82,7 +114,8 @@ export async function createPortrait(config: Config, opts: PortraitOptions = {})
   const tasks: SweepTask[] = [
     { name: 'registrations_expired', run: () => registrations.expireDue() },
     { name: 'captures_purged', run: () => captures.purge(db, clock()) },
-    { name: 'numbers_recycled', run: async () => { const r = await numbersRepository.recycle(db, clock()); return r.recycled + r.released; } },
+    { name: 'reverifications_suspended', run: () => reverifications.suspendOverdue(clock()) },
+    { name: 'numbers_recycled', run: async () => { const r = await transfers.recycleNumbers(clock()); return r.recycled + r.released; } },
     { name: 'staff_sessions_purged', run: async () => { const r = await staff.purgeExpired(); return r.sessions + r.loginFailures; } },
   ];
   const sweeper = createSweeper(tasks, { log: app.log });
@@ -93,7 +126,7 @@ export async function createPortrait(config: Config, opts: PortraitOptions = {})
 
   return {
     app, db, keyring,
-    services: { staff, registrations },
+    services: { staff, registrations, tenants },
     sweep: () => sweeper.runOnce(),
     async close() {
       await sweeper.stop();
