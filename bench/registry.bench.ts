@@ -11,7 +11,7 @@
  * --only pglite|postgres.
  */
 import { parseArgs } from 'node:util';
-import { openPglite, type Database } from '../src/db/database.ts';
+import { openPglite, type Database, type Queryable } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openTestPostgres, dropSchema } from '../src/db/test-databases.ts';
 import { createKeyring } from '../src/privacy/keyring.ts';
@@ -33,9 +33,44 @@ const harnessFace: FaceVerifier = {
   },
 };
 
-interface Result { database: string; registrations: number; seconds: number; perSecond: number; p50Ms: number; p95Ms: number; auditEvents: number; chainOk: boolean }
+interface Result {
+  database: string; registrations: number; seconds: number; perSecond: number; p50Ms: number; p95Ms: number;
+  statementsPerRegistration: number; floorInsertsPerSecond: number; auditEvents: number; chainOk: boolean;
+}
 
-async function run(name: string, db: Database): Promise<Result> {
+/** Counts the round trips the service makes (a transaction's BEGIN and COMMIT count as two). */
+function counting(db: Database): { db: Database; count(): number } {
+  let n = 0;
+  const wrap = (q: Queryable): Queryable => ({
+    query: (sql, params) => { n++; return q.query(sql, params); },
+    exec: (sql) => { n++; return q.exec(sql); },
+  });
+  return {
+    count: () => n,
+    db: { ...db, ...wrap(db), kind: db.kind, close: () => db.close(), transaction: (fn, o) => { n += 2; return db.transaction((tx) => fn(wrap(tx)), o); } },
+  };
+}
+
+/**
+ * The machine's floor, measured side by side: single-row autocommit INSERTs per second at the
+ * same concurrency, with no application work at all.
+ */
+async function floorInsertsPerSecond(db: Database, seconds = 2): Promise<number> {
+  await db.exec('CREATE TABLE IF NOT EXISTS bench_floor (id bigserial PRIMARY KEY, v text NOT NULL)');
+  let n = 0;
+  const end = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < end) { await db.query('INSERT INTO bench_floor (v) VALUES ($1)', ['x']); n++; }
+  }));
+  const rate = n / ((performance.now() - t0) / 1000);
+  await db.exec('DROP TABLE bench_floor');
+  return Math.round(rate);
+}
+
+async function run(name: string, rawDb: Database): Promise<Result> {
+  const counted = counting(rawDb);
+  const db = counted.db;
   const keyring = createKeyring(Buffer.alloc(32, 3));
   const world = await createWorld(db, { numbers: count + 100, firstMsisdn: 13900000000, policy: {} });
   const svc = createRegistrationService({ db, keyring, clock: () => new Date(), face: harnessFace, deploymentCap: 10 });
@@ -63,12 +98,14 @@ async function run(name: string, db: Database): Promise<Result> {
   // warm-up (JIT, plans, connections), not counted
   for (let i = 0; i < 50; i++) await one(count + i);
   latencies.length = 0; completed = 0;
+  const statementsBefore = counted.count();
 
   const start = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < count) await one(next++);
   }));
   const seconds = (performance.now() - start) / 1000;
+  const statements = counted.count() - statementsBefore;
   await sequencer.flush();
   await sequencer.stop();
   const chain = await verifyAuditChain(db);
@@ -77,6 +114,8 @@ async function run(name: string, db: Database): Promise<Result> {
   return {
     database: name, registrations: completed, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(completed / seconds),
     p50Ms: Number(latencies[Math.floor(latencies.length * 0.5)]!.toFixed(1)), p95Ms: Number(latencies[Math.floor(latencies.length * 0.95)]!.toFixed(1)),
+    statementsPerRegistration: Number((statements / completed).toFixed(1)),
+    floorInsertsPerSecond: await floorInsertsPerSecond(rawDb),
     auditEvents: chain.events, chainOk: chain.ok,
   };
 }
@@ -94,7 +133,11 @@ if (values.only !== 'pglite') {
 }
 
 console.log(`\nRule-checked registrations (full workflow, ${concurrency} concurrent, face decision injected by the harness)\n`);
-console.log('| database | registrations | seconds | registrations/s | p50 ms | p95 ms | audit events | chain verifies |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---|');
-for (const r of results) console.log(`| ${r.database} | ${r.registrations} | ${r.seconds} | ${r.perSecond} | ${r.p50Ms} | ${r.p95Ms} | ${r.auditEvents} | ${r.chainOk ? 'yes' : 'NO'} |`);
+console.log('| database | registrations | seconds | registrations/s | p50 ms | p95 ms | statements per registration | floor: 1-row INSERTs/s | audit events | chain verifies |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+for (const r of results) {
+  console.log(`| ${r.database} | ${r.registrations} | ${r.seconds} | ${r.perSecond} | ${r.p50Ms} | ${r.p95Ms} | ${r.statementsPerRegistration} | ${r.floorInsertsPerSecond} | ${r.auditEvents} | ${r.chainOk ? 'yes' : 'NO'} |`);
+}
+console.log('\nStatements per registration counts every round trip of the service (BEGIN/COMMIT included; the audit');
+console.log('sequencer\'s own statements are not counted). The floor is the same database, same concurrency, no application work.');
 console.log(JSON.stringify({ bench: 'registry', concurrency, results }));

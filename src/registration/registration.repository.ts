@@ -4,6 +4,7 @@
  * event and its idempotency record in ONE statement, so a step is one round trip and can
  * never be half-written.
  */
+import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import type { Keyring } from '../privacy/keyring.ts';
 import type { CapturedDocument, RegistrationFlow, RegistrationState } from './registration.ts';
@@ -18,6 +19,14 @@ interface Row {
 }
 
 export interface StoredResponse { requestHash: string; response: unknown }
+
+/** What a save does besides the flow itself. */
+export interface SaveEffects {
+  /** Keep an (already encrypted) capture of this kind, replacing the previous one. */
+  putCapture?: { kind: string; contentEnc: Buffer };
+  /** Delete the registration's captures now, or mark them for deletion at a date (retention). */
+  releaseCaptures?: 'now' | Date;
+}
 
 const COLUMNS = `r.id, r.tenant_id, r.store_id, r.agent_id, r.state, r.reason_code, r.version, r.doc_hmac, r.document_enc,
   r.consent, r.verification, r.face_attempts, r.guardian, r.rules, r.number_id, r.subscriber_id, r.created_at, r.expires_at, r.ended_at`;
@@ -87,14 +96,17 @@ export function createRegistrationRepository(keyring: Keyring) {
     },
 
     /**
-     * Saves `next` if the row is still at `expectedVersion`, with its audit event and the
-     * idempotent response; false when another request changed the flow first.
+     * Saves `next` if the row is still at `expectedVersion`, in ONE statement with everything the
+     * step implies: its audit event, the idempotent response, a captured image to keep, captures
+     * to release once a decision no longer needs them, and (when the flow ends without a number)
+     * the number it had reserved. False when another request changed the flow first.
      */
-    async save(q: Queryable, next: RegistrationFlow, expectedVersion: number, at: Date, audit: { actor: Actor; action: string; details: Record<string, unknown> },
-      idem: { key: string; requestHash: string; response: unknown } | undefined): Promise<boolean> {
+    async save(q: Queryable, next: RegistrationFlow, previous: RegistrationFlow, at: Date, audit: { actor: Actor; action: string; details: Record<string, unknown> },
+      idem: { key: string; requestHash: string; response: unknown } | undefined, effects: SaveEffects = {}): Promise<boolean> {
+      const releaseReservation = next.endedAt !== null && next.state !== 'completed';
       const { rows } = await q.query<{ n: number }>(
         `WITH upd AS (
-           UPDATE registrations SET state = $3, reason_code = $4, version = $5, doc_hmac = $6, document_enc = $7,
+           UPDATE registrations SET state = $3, reason_code = $4, version = $5, doc_hmac = $6, document_enc = coalesce($7, document_enc),
              consent = $8, verification = $9, face_attempts = $10, guardian = $11, rules = $12, number_id = $13,
              subscriber_id = $14, ended_at = $15, updated_at = $16, doc_type = $17
            WHERE id = $1 AND version = $2 RETURNING id, tenant_id),
@@ -103,15 +115,28 @@ export function createRegistrationRepository(keyring: Keyring) {
            SELECT date_trunc('milliseconds', $16::timestamptz), tenant_id, $18, $19, $20, 'registration', id::text, $21 FROM upd),
          idem AS (
            INSERT INTO registration_requests (registration_id, idempotency_key, request_hash, response)
-           SELECT id, $22, decode($23, 'hex'), $24 FROM upd WHERE $22::text IS NOT NULL)
+           SELECT id, $22, decode($23, 'hex'), $24 FROM upd WHERE $22::text IS NOT NULL),
+         cap_del AS (
+           DELETE FROM captures WHERE registration_id IN (SELECT id FROM upd) AND (kind = $25 OR $28::boolean)),
+         cap_ins AS (
+           INSERT INTO captures (id, registration_id, kind, content_enc, created_at)
+           SELECT $26, id, $25, $27, $16 FROM upd WHERE $25::text IS NOT NULL),
+         cap_keep AS (
+           UPDATE captures SET delete_after = $29 WHERE registration_id IN (SELECT id FROM upd) AND $29::timestamptz IS NOT NULL AND delete_after IS NULL),
+         res AS (
+           UPDATE numbers SET state = 'available', reserved_for = NULL, reserved_until = NULL, state_changed_at = $16
+            WHERE $30::boolean AND state = 'reserved' AND reserved_for IN (SELECT id FROM upd))
          SELECT count(*)::int AS n FROM upd`,
         [
-          next.id, expectedVersion, next.state, next.reasonCode, next.version, next.docHmac ?? null,
-          next.document ? keyring.encrypt(JSON.stringify(next.document), documentContext(next.id)) : null,
+          next.id, previous.version, next.state, next.reasonCode, next.version, next.docHmac ?? null,
+          next.document && next.document !== previous.document ? keyring.encrypt(JSON.stringify(next.document), documentContext(next.id)) : null,
           json(next.consent), json(next.verification), next.faceAttempts, json(next.guardian), json(next.rules),
           next.numberId, next.subscriberId, next.endedAt, at, next.document?.type ?? null,
           audit.actor.type, audit.actor.id, audit.action, JSON.stringify(audit.details),
           idem?.key ?? null, idem?.requestHash ?? null, idem ? JSON.stringify(idem.response) : null,
+          effects.putCapture?.kind ?? null, randomUUID(), effects.putCapture?.contentEnc ?? null,
+          effects.releaseCaptures === 'now', effects.releaseCaptures instanceof Date ? effects.releaseCaptures : null,
+          releaseReservation,
         ],
       );
       return rows[0]?.n === 1;

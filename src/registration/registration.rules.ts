@@ -77,10 +77,7 @@ export function createRuleSteps(deps: { keyring: Keyring; subscribers: Subscribe
       const { document, docHmac } = ctx.flow;
       if (!document || !docHmac) throw new DomainError('registration.invalid_transition', 'No document captured');
       const subscriberId = await subscribers.upsert(ctx.q, document, docHmac);
-      const [held, blocklisted] = await Promise.all([
-        numbersRepository.countHeld(ctx.q, subscriberId, ctx.flow.tenantId),
-        subscribers.isBlocklisted(ctx.q, docHmac, ctx.flow.tenantId),
-      ]);
+      const { held, blocklisted } = await subscribers.ruleFacts(ctx.q, subscriberId, ctx.flow.tenantId, docHmac);
       const today = ctx.now.toISOString().slice(0, 10);
       const outcome = evaluateRules({
         policy: ctx.policy, deploymentCap: deps.deploymentCap, age: ageFromDocument(document, ctx.now), blocklisted,

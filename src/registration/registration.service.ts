@@ -17,7 +17,7 @@ import type { PolicySettings } from '../policy/policy.ts';
 import { createSubscribersRepository } from '../subscribers/subscribers.repository.ts';
 import { readDocument, type DocumentInput } from '../subscribers/identity.ts';
 import { numbersRepository } from '../numbers/numbers.repository.ts';
-import { createRegistrationRepository } from './registration.repository.ts';
+import { createRegistrationRepository, type SaveEffects } from './registration.repository.ts';
 import { createCapturesRepository } from './captures.repository.ts';
 import { transition, isEnded, type RegistrationEvent, type RegistrationFlow } from './registration.ts';
 import { toView, type Receipt, type RegistrationView } from './registration.view.ts';
@@ -41,6 +41,13 @@ interface StepContext { flow: RegistrationFlow; now: Date; q: Queryable; princip
 const FRONT_DESK: readonly Role[] = ['agent', 'store_manager'];
 const POLICY_CACHE_MS = 5_000;
 const EXPIRED = Symbol('expired');
+const FLOW_CACHE_SIZE = 10_000;
+const STALE_SIGNS = new Set(['registration.invalid_transition', 'registration.ended', 'registration.concurrent_update', '23505']);
+
+/** Errors a stale cached flow (or an idempotent replay) can cause: worth one retry from the database. */
+function mayBeStale(e: unknown): boolean {
+  return STALE_SIGNS.has(String((e as { code?: unknown }).code));
+}
 
 export function createRegistrationService(deps: RegistrationServiceDeps) {
   const { db, keyring, clock } = deps;
@@ -58,37 +65,57 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     return tenant.policy;
   }
 
-  /** What happens to a flow's leftovers when it ends: reserved numbers back, captures gone. */
-  async function afterEnd(q: Queryable, flow: RegistrationFlow, now: Date, policy: PolicySettings): Promise<void> {
-    if (flow.state !== 'completed') await numbersRepository.releaseReservation(q, flow.id, now);
-    await captures.release(q, flow.id, now, policy.captureRetentionDays);
+  /**
+   * Flows this process saved last, by id (an identity map): a step on a cached flow is one
+   * statement. The version check in `save` keeps it honest; on any refusal that a stale copy
+   * could cause, the step is retried once from the database.
+   */
+  const cache = new Map<string, RegistrationFlow>();
+  function remember(flow: RegistrationFlow): void {
+    cache.delete(flow.id);
+    if (isEnded(flow.state)) return;
+    cache.set(flow.id, flow);
+    if (cache.size > FLOW_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  }
+
+  /** Captures are released once a decision no longer needs them: at verification or at the end. */
+  function releaseOf(prev: RegistrationFlow, next: RegistrationFlow, now: Date, policy: PolicySettings): SaveEffects['releaseCaptures'] {
+    const decided = isEnded(next.state) || (next.verification !== undefined && prev.verification === undefined);
+    if (!decided) return undefined;
+    return policy.captureRetentionDays <= 0 ? 'now' : new Date(now.getTime() + policy.captureRetentionDays * 86_400_000);
   }
 
   async function persistExpiry(q: Queryable, flow: RegistrationFlow, now: Date, policy: PolicySettings): Promise<void> {
     const r = transition(flow, { type: 'expire' }, now);
     if (!r.ok) return;
-    if (await repo.save(q, r.flow, flow.version, now, { actor: { type: 'system', id: null }, action: r.action, details: r.details }, undefined)) {
-      await afterEnd(q, r.flow, now, policy);
-    }
+    await repo.save(q, r.flow, flow, now, { actor: { type: 'system', id: null }, action: r.action, details: r.details }, undefined,
+      { releaseCaptures: releaseOf(flow, r.flow, now, policy) });
+    cache.delete(flow.id);
   }
 
   /**
    * Runs one step. `decide` turns the request into an event (it may do I/O, e.g. the face
-   * engine or rule counts). With `locked`, everything runs in one transaction holding the row.
+   * engine or rule counts); `effects` adds what must be saved with it. With `locked`, the step
+   * runs in one transaction (its side effects, such as taking a number, commit with it).
    */
   async function step(p: Principal | undefined, id: string, idem: Idempotency | undefined, roles: readonly Role[],
-    decide: (ctx: StepContext) => Promise<RegistrationEvent>, opts: { locked?: boolean } = {}): Promise<RegistrationView> {
+    decide: (ctx: StepContext) => Promise<RegistrationEvent>,
+    opts: { locked?: boolean; effects?: (flow: RegistrationFlow) => SaveEffects } = {}): Promise<RegistrationView> {
     const principal = requireStaff(p, roles);
     const requestHash = idem ? createHash('sha256').update(JSON.stringify(idem.body ?? null)).digest('hex') : undefined;
-    const run = async (q: Queryable): Promise<RegistrationView | typeof EXPIRED> => {
-      const found = await repo.find(q, id, idem?.key, opts.locked);
-      if (!found) throw new DomainError('registration.not_found');
-      const { flow, prior } = found;
-      assertStoreAccess(principal, flow.tenantId, flow.storeId);
-      if (prior) {
-        if (prior.requestHash !== requestHash) throw new DomainError('conflict.idempotency_key_reused');
-        return prior.response as RegistrationView;
+    const run = async (q: Queryable, cached: RegistrationFlow | undefined): Promise<RegistrationView | typeof EXPIRED> => {
+      let flow = cached;
+      if (!flow) {
+        const found = await repo.find(q, id, idem?.key, opts.locked);
+        if (!found) throw new DomainError('registration.not_found');
+        flow = found.flow;
+        assertStoreAccess(principal, flow.tenantId, flow.storeId);
+        if (found.prior) {
+          if (found.prior.requestHash !== requestHash) throw new DomainError('conflict.idempotency_key_reused');
+          return found.prior.response as RegistrationView;
+        }
       }
+      assertStoreAccess(principal, flow.tenantId, flow.storeId);
       const now = clock();
       const policy = await policyOf(q, flow.tenantId);
       if (!isEnded(flow.state) && now >= flow.expiresAt) {
@@ -99,15 +126,24 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       const result = transition(flow, event, now);
       if (!result.ok) throw new DomainError(result.code, result.detail);
       const view = toView(result.flow, now);
-      const saved = await repo.save(q, result.flow, flow.version, now,
+      const saved = await repo.save(q, result.flow, flow, now,
         { actor: actorOf(principal), action: result.action, details: result.details },
-        idem && requestHash ? { key: idem.key, requestHash, response: view } : undefined);
+        idem && requestHash ? { key: idem.key, requestHash, response: view } : undefined,
+        { ...opts.effects?.(flow), releaseCaptures: releaseOf(flow, result.flow, now, policy) });
       if (!saved) throw new DomainError('registration.concurrent_update', 'Another request changed this registration; reload and retry');
-      if (isEnded(result.flow.state)) await afterEnd(q, result.flow, now, policy);
-      else if (result.flow.verification && !flow.verification) await captures.release(q, flow.id, now, policy.captureRetentionDays);
+      remember(result.flow);
       return view;
     };
-    const out = await (opts.locked ? db.transaction(run) : run(db));
+    const attempt = (cached: RegistrationFlow | undefined) => (opts.locked ? db.transaction((q) => run(q, cached)) : run(db, cached));
+    const cached = cache.get(id);
+    let out: RegistrationView | typeof EXPIRED;
+    try {
+      out = await attempt(cached);
+    } catch (e) {
+      if (!cached || !mayBeStale(e)) throw e;
+      cache.delete(id);
+      out = await attempt(undefined);
+    }
     if (out === EXPIRED) throw new DomainError('registration.expired', 'The registration session has expired; start a new one');
     return out;
   }
@@ -150,11 +186,10 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     },
 
     captureDocument(p: Principal | undefined, id: string, input: DocumentInput & { idPhoto?: Buffer }, idem?: Idempotency) {
-      return step(p, id, idem, FRONT_DESK, async ({ now, q, flow }) => {
+      return step(p, id, idem, FRONT_DESK, async ({ now }) => {
         const { document, docHmac } = readDocument(keyring, input, now);
-        if (input.idPhoto) await captures.put(q, flow.id, 'id_photo', input.idPhoto, now);
         return { type: 'capture_document', document, docHmac };
-      }, { locked: input.idPhoto !== undefined });
+      }, { effects: (flow) => (input.idPhoto ? { putCapture: { kind: 'id_photo', contentEnc: captures.seal(flow.id, 'id_photo', input.idPhoto) } } : {}) });
     },
 
     recordConsent(p: Principal | undefined, id: string, input: { biometric: boolean; textVersion: string; locale: ConsentLocale }, idem?: Idempotency) {
@@ -221,11 +256,11 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     },
 
     complete(p: Principal | undefined, id: string, idem?: Idempotency) {
-      return step(p, id, idem, FRONT_DESK, async () => ({ type: 'complete' }), { locked: true });
+      return step(p, id, idem, FRONT_DESK, async () => ({ type: 'complete' }));
     },
 
     cancel(p: Principal | undefined, id: string, reason: string, idem?: Idempotency) {
-      return step(p, id, idem, FRONT_DESK, async () => ({ type: 'cancel', reason }), { locked: true });
+      return step(p, id, idem, FRONT_DESK, async () => ({ type: 'cancel', reason }));
     },
 
     /** The customer's receipt of a completed registration (masked); the read is audited. */

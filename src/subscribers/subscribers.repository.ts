@@ -49,6 +49,16 @@ export function createSubscribersRepository(keyring: Keyring) {
       };
     },
 
+    /** What the policy rules need, in one round trip: numbers held (here, everywhere) and the blocklist. */
+    async ruleFacts(q: Queryable, id: string, tenantId: string, docHmac: Buffer): Promise<{ held: { atOperator: number; inDeployment: number }; blocklisted: boolean }> {
+      const { rows } = await q.query<{ at_operator: number; in_deployment: number; blocklisted: boolean }>(
+        `SELECT count(*) FILTER (WHERE n.tenant_id = $2)::int AS at_operator, count(*)::int AS in_deployment,
+                EXISTS (SELECT 1 FROM blocklist b WHERE b.doc_hmac = $3 AND (b.tenant_id IS NULL OR b.tenant_id = $2)) AS blocklisted
+           FROM numbers n WHERE n.holder_id = $1 AND n.state IN ('active', 'suspended')`, [id, tenantId, docHmac]);
+      const r = rows[0]!;
+      return { held: { atOperator: r.at_operator, inDeployment: r.in_deployment }, blocklisted: r.blocklisted };
+    },
+
     async isBlocklisted(q: Queryable, docHmac: Buffer, tenantId: string): Promise<boolean> {
       const { rows } = await q.query('SELECT 1 FROM blocklist WHERE doc_hmac = $1 AND (tenant_id IS NULL OR tenant_id = $2) LIMIT 1', [docHmac, tenantId]);
       return rows.length > 0;
