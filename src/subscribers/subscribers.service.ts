@@ -10,7 +10,7 @@
  * query (for a subscriber id that matches nobody) and answers an empty list, as a known person
  * without numbers does.
  */
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import { DomainError, isDomainError } from '../errors/errors.ts';
 import { appendAudit } from '../audit/audit.ts';
 import type { Keyring } from '../privacy/keyring.ts';
@@ -42,15 +42,20 @@ export function createSubscribersService(deps: SubscribersServiceDeps) {
 
   const notFound = () => new DomainError('verification.not_found', 'The verification is unknown, expired or not a self-service verification');
 
+  /** The self-service verification (within its window) and the person it verified, if registered. */
+  async function openSelfService(q: Queryable, verificationId: string, now: Date) {
+    const v = await verificationRepository.openWindow(q, verificationId, 'self_service', now);
+    if (!v) throw notFound();
+    return { v, subscriberId: await subscribers.findIdByHmac(q, v.docHmac) };
+  }
+
   return {
     /** Every number held (active or suspended) under the verified ID, at every operator, masked. Audited. */
     async lookup(verificationId: string): Promise<SelfServiceLookup> {
       if (!isUuid(verificationId)) throw notFound();
       const now = clock();
       return db.transaction(async (q) => {
-        const v = await verificationRepository.openWindow(q, verificationId, 'self_service', now);
-        if (!v) throw notFound();
-        const subscriberId = await subscribers.findIdByHmac(q, v.docHmac);
+        const { v, subscriberId } = await openSelfService(q, verificationId, now);
         const rows = await lookup.heldNumbers(q, subscriberId ?? NOBODY);
         await appendAudit(q, {
           tenantId: null, actor: { type: 'subscriber', id: subscriberId ?? null }, action: 'subscriber.self_lookup',
@@ -75,9 +80,7 @@ export function createSubscribersService(deps: SubscribersServiceDeps) {
       if (!isUuid(verificationId)) throw notFound();
       const now = clock();
       return db.transaction(async (q) => {
-        const v = await verificationRepository.openWindow(q, verificationId, 'self_service', now);
-        if (!v) throw notFound();
-        const subscriberId = await subscribers.findIdByHmac(q, v.docHmac);
+        const { v, subscriberId } = await openSelfService(q, verificationId, now);
         const held = isUuid(numberId) ? await lookup.heldNumber(q, subscriberId ?? NOBODY, numberId) : undefined;
         if (!held || !subscriberId) throw new DomainError('number.not_found', 'No such number is held under this ID');
         const tenant = await tenantsRepository.getTenant(q, held.tenantId);
