@@ -8,7 +8,7 @@ const COLUMNS = 'id, tenant_id, reason, created_by, created_at';
 
 export const blocklistRepository = {
   /** Adds the entry unless the document is already listed in the same scope (then undefined). */
-  async insert(q: Queryable, e: { id: string; tenantId: string | null; docHmac: Buffer; reason: string; createdBy: string; createdAt: Date }): Promise<BlocklistEntry | undefined> {
+  async insert(q: Queryable, e: { id: string; tenantId: string | null; docHmac: Buffer; reason: string; createdBy: string | null; createdAt: Date }): Promise<BlocklistEntry | undefined> {
     const { rows } = await q.query<Row>(
       `INSERT INTO blocklist (id, tenant_id, doc_hmac, reason, created_by, created_at)
        SELECT $1, $2, $3, $4, $5, date_trunc('milliseconds', $6::timestamptz)

@@ -6,7 +6,7 @@ import type { App } from '../http/app.ts';
 import { createKeyring } from '../privacy/keyring.ts';
 import { readDocument } from '../subscribers/identity.ts';
 import { createSubscribersRepository } from '../subscribers/subscribers.repository.ts';
-import { createBlocklistService } from './blocklist.service.ts';
+import { createBlocklistService, type BlocklistService } from './blocklist.service.ts';
 import { blocklistRoutes } from './blocklist.routes.ts';
 import { assertProblem, auditOf, caller, seedWorld, testApp, type Who, type World } from '../tenants/tenants.test-support.ts';
 
@@ -29,6 +29,7 @@ for (const target of await testTargets()) {
     let db: Database;
     let app: App;
     let w: World;
+    let service: BlocklistService;
     const call = caller(() => app);
     const add = (who: Who, documentNumber: string, reason = 'Forged documents presented') =>
       call(who, 'POST', '/v1/blocklist', { documentType: 'cn_resident_id', documentNumber, reason });
@@ -37,7 +38,8 @@ for (const target of await testTargets()) {
     before(async () => {
       db = await target.open();
       w = await seedWorld(db);
-      app = await testApp([blocklistRoutes({ blocklist: createBlocklistService({ db, keyring, clock: () => now }) })], w.principals);
+      service = createBlocklistService({ db, keyring, clock: () => now });
+      app = await testApp([blocklistRoutes({ blocklist: service })], w.principals);
     });
     after(async () => { await app.close(); await target.close(db); });
 
@@ -64,17 +66,30 @@ for (const target of await testTargets()) {
       assert.doesNotMatch(audit, /19491231|Forged/, 'neither the number nor the free-text reason reaches the audit log');
     });
 
-    test('duplicates in one scope are refused; a deployment-wide entry is separate and binds everyone', async () => {
+    test('duplicates in one scope are refused; a deployment-wide entry, added by system code, is separate and binds everyone', async () => {
       assertProblem(await add('adminA', ID1), 409, 'blocklist.already_listed');
       assert.equal((await add('adminB', ID1)).statusCode, 201, 'operator B keeps its own list');
-      const reg = await add('regulator', ID2, 'Reported stolen');
-      assert.equal(reg.statusCode, 201, reg.body);
-      assert.equal(reg.json().tenantId, null);
-      assertProblem(await add('regulator', ID2), 409, 'blocklist.already_listed');
+      const entry = await service.addDeploymentEntryAsSystem({ documentType: 'cn_resident_id', documentNumber: ID2, reason: ' Reported  stolen ' });
+      assert.deepEqual({ ...entry, id: undefined }, { id: undefined, tenantId: null, reason: 'Reported stolen', createdBy: null, createdAt: now });
+      await assert.rejects(service.addDeploymentEntryAsSystem({ documentType: 'cn_resident_id', documentNumber: ID2, reason: 'Again' }),
+        { name: 'DomainError', code: 'blocklist.already_listed' });
+      await assert.rejects(service.addDeploymentEntryAsSystem({ documentType: 'cn_resident_id', documentNumber: '110105194912310021', reason: 'Typo' }),
+        { name: 'DomainError', code: 'document.invalid' });
       const subscribers = createSubscribersRepository(keyring);
       assert.equal(await subscribers.isBlocklisted(db, hmacOf(ID2), w.tenantA), true);
       assert.equal(await subscribers.isBlocklisted(db, hmacOf(ID2), w.tenantB), true);
-      assert.deepEqual((await auditOf(db, 'blocklist.added')).at(-1)!.details, { scope: 'deployment', documentType: 'cn_resident_id' });
+      const { rows } = await db.query<{ tenant_id: string | null; actor_type: string; actor_id: string | null; details: Record<string, unknown> }>(
+        "SELECT tenant_id, actor_type, actor_id, details FROM audit_events WHERE action = 'blocklist.added' AND subject_id = $1", [entry.id]);
+      assert.deepEqual(rows, [{ tenant_id: null, actor_type: 'system', actor_id: null, details: { scope: 'deployment', documentType: 'cn_resident_id' } }]);
+    });
+
+    test('regulators are read-only: they add nothing, not even deployment-wide', async () => {
+      const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM blocklist')).rows[0]!.n;
+      assertProblem(await add('regulator', ID3, 'Reported stolen'), 403, 'auth.forbidden');
+      assertProblem(await add('regulator', ID2, 'Reported stolen'), 403, 'auth.forbidden');
+      const after = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM blocklist')).rows[0]!.n;
+      assert.equal(after, before);
+      assert.equal(await createSubscribersRepository(keyring).isBlocklisted(db, hmacOf(ID3), w.tenantA), false);
     });
 
     test('bad documents and bad input are refused', async () => {
@@ -87,7 +102,7 @@ for (const target of await testTargets()) {
 
     test('who may add', async () => {
       const expected: [Who | 'anonymous', number][] = [
-        ['managerA1', 403], ['agentA1', 403], ['apiKeyA', 403], ['anonymous', 401],
+        ['regulator', 403], ['managerA1', 403], ['agentA1', 403], ['apiKeyA', 403], ['anonymous', 401],
       ];
       for (const [who, status] of expected) {
         const res = await call(who, 'POST', '/v1/blocklist', { documentType: 'cn_resident_id', documentNumber: ID3, reason: 'x' });
@@ -125,25 +140,23 @@ for (const target of await testTargets()) {
       assert.equal((await auditOf(db, 'blocklist.listed')).at(0)!.details.count, 2);
     });
 
-    test('removal: only entries of the caller\'s own scope', async () => {
+    test('removal: operator admins, only entries of their own operator; regulators remove nothing', async () => {
       const all = (await call('regulator', 'GET', '/v1/blocklist')).json().items as { id: string; tenantId: string | null }[];
       const ofA = all.find((e) => e.tenantId === w.tenantA)!.id;
       const deployment = all.find((e) => e.tenantId === null)!.id;
       assertProblem(await call('adminB', 'DELETE', `/v1/blocklist/${ofA}`), 404, 'blocklist.not_found');
-      assertProblem(await call('regulator', 'DELETE', `/v1/blocklist/${ofA}`), 404, 'blocklist.not_found');
+      assertProblem(await call('regulator', 'DELETE', `/v1/blocklist/${ofA}`), 403, 'auth.forbidden');
+      assertProblem(await call('regulator', 'DELETE', `/v1/blocklist/${deployment}`), 403, 'auth.forbidden');
       assertProblem(await call('adminA', 'DELETE', `/v1/blocklist/${deployment}`), 404, 'blocklist.not_found');
       assertProblem(await call('managerA1', 'DELETE', `/v1/blocklist/${ofA}`), 403, 'auth.forbidden');
       assert.equal((await call('adminA', 'DELETE', `/v1/blocklist/${ofA}`)).statusCode, 204);
       assertProblem(await call('adminA', 'DELETE', `/v1/blocklist/${ofA}`), 404, 'blocklist.not_found');
-      assert.equal((await call('regulator', 'DELETE', `/v1/blocklist/${deployment}`)).statusCode, 204);
       const subscribers = createSubscribersRepository(keyring);
       assert.equal(await subscribers.isBlocklisted(db, hmacOf(ID1), w.tenantA), false);
       assert.equal(await subscribers.isBlocklisted(db, hmacOf(ID1), w.tenantB), true);
+      assert.equal(await subscribers.isBlocklisted(db, hmacOf(ID2), w.tenantA), true, 'the deployment-wide entry is still there');
       const removed = await auditOf(db, 'blocklist.removed');
-      assert.deepEqual(removed.map((e) => [e.tenant_id, e.actor_id, e.subject_id, e.details.scope]), [
-        [w.tenantA, w.staff.adminA, ofA, 'tenant'],
-        [null, w.staff.regulator, deployment, 'deployment'],
-      ]);
+      assert.deepEqual(removed.map((e) => [e.tenant_id, e.actor_id, e.subject_id, e.details.scope]), [[w.tenantA, w.staff.adminA, ofA, 'tenant']]);
     });
 
     test('two admins adding the same document at once: one entry, one already_listed', async () => {

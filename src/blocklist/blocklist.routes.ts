@@ -17,7 +17,7 @@ const Uuid = Type.String({ format: 'uuid' });
 const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
 const EntryOut = Type.Object({
   id: Uuid,
-  tenantId: Type.Union([Uuid, Type.Null()], { description: 'null: deployment-wide entry (added by a regulator)' }),
+  tenantId: Type.Union([Uuid, Type.Null()], { description: 'null: deployment-wide entry (added by system code, binds every operator)' }),
   reason: Type.String(),
   createdBy: Type.Union([Uuid, Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
@@ -50,7 +50,7 @@ export function blocklistRoutes(deps: BlocklistRoutesDeps): RouteRegistrar {
     app.post('/v1/blocklist', {
       schema: {
         tags, security,
-        summary: 'Block a document (operator admin: for its operator; regulator: deployment-wide)',
+        summary: 'Block a document for the caller\'s operator (operator admin; regulators are read-only)',
         description: 'Only the keyed hash of the document (type + normalised number) is stored. The number must be a valid document number.',
         body: Type.Object({
           documentType: Type.String({ enum: [...documentTypes] }),
@@ -63,7 +63,7 @@ export function blocklistRoutes(deps: BlocklistRoutesDeps): RouteRegistrar {
 
     app.delete('/v1/blocklist/:entryId', {
       schema: {
-        tags, security, summary: 'Remove a blocklist entry of the caller\'s scope',
+        tags, security, summary: 'Remove a blocklist entry of the caller\'s operator (operator admin)',
         params: Type.Object({ entryId: Uuid }),
         response: { 204: Type.Null({ description: 'Removed' }), '4xx': Problem },
       },

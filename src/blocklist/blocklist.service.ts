@@ -1,16 +1,18 @@
 /**
  * Blocklist use cases. An operator admin lists, adds and removes its operator's entries and
- * sees the deployment-wide ones; a regulator adds and removes deployment-wide entries and
- * reads every entry. Adding and removing are audited (entry id, scope, document type; never
- * the number, which is not stored, nor the free-text reason).
+ * sees the deployment-wide ones; a regulator reads every entry and changes none (regulators
+ * are read-only). Deployment-wide entries are added by system code only
+ * (`addDeploymentEntryAsSystem`, no principal, no route). Adding and removing are audited
+ * (entry id, scope, document type; never the number, which is not stored, nor the free-text
+ * reason).
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { appendAudit, systemActor, type Actor } from '../audit/audit.ts';
 import { DomainError } from '../errors/errors.ts';
 import type { Keyring } from '../privacy/keyring.ts';
 import { isUuid } from '../staff/staff.ts';
-import { actorOf, assertTenantAccess, requireStaff, type Principal, type StaffPrincipal } from '../staff/principal.ts';
+import { actorOf, assertTenantAccess, requireStaff, type Principal } from '../staff/principal.ts';
 import { blocklistRepository as repo } from './blocklist.repository.ts';
 import { blocklistHmac, cleanReason, decodeCursor, encodeCursor, type BlocklistEntry } from './blocklist.ts';
 
@@ -26,30 +28,40 @@ export interface BlocklistPage { items: BlocklistEntry[]; nextCursor: string | n
 
 export const MAX_LIST_LIMIT = 500;
 
-/** The scope a writer adds to and removes from: its operator, or (regulator) the deployment. */
-const scopeOf = (p: StaffPrincipal): string | null => (p.role === 'regulator' ? null : p.tenantId);
-
 export function createBlocklistService(deps: BlocklistDeps) {
   const { db, keyring, clock } = deps;
 
+  /** Adds an entry to one scope (a tenant, or null: the deployment), audited as `actor`. */
+  async function insertEntry(scope: string | null, actor: Actor, createdBy: string | null, input: NewBlocklistEntry): Promise<BlocklistEntry> {
+    const now = clock();
+    const docHmac = blocklistHmac(keyring, input.documentType, input.documentNumber, now);
+    const reason = cleanReason(input.reason);
+    // Serializable: two admins adding the same document at once cannot both pass the NOT EXISTS.
+    return db.transaction(async (tx) => {
+      const entry = await repo.insert(tx, { id: randomUUID(), tenantId: scope, docHmac, reason, createdBy, createdAt: now });
+      if (!entry) throw new DomainError('blocklist.already_listed');
+      await appendAudit(tx, {
+        tenantId: scope, actor, action: 'blocklist.added', at: now, subjectType: 'blocklist_entry', subjectId: entry.id,
+        details: { scope: scope === null ? 'deployment' : 'tenant', documentType: input.documentType },
+      });
+      return entry;
+    }, { isolation: 'serializable' });
+  }
+
   return {
+    /** An operator admin blocks a document for its own operator. */
     async addEntry(principal: Principal | undefined, input: NewBlocklistEntry): Promise<BlocklistEntry> {
-      const p = requireStaff(principal, ['operator_admin', 'regulator']);
-      const tenantId = scopeOf(p);
-      if (p.role === 'operator_admin' && tenantId === null) throw new DomainError('auth.forbidden');
-      const now = clock();
-      const docHmac = blocklistHmac(keyring, input.documentType, input.documentNumber, now);
-      const reason = cleanReason(input.reason);
-      // Serializable: two admins adding the same document at once cannot both pass the NOT EXISTS.
-      return db.transaction(async (tx) => {
-        const entry = await repo.insert(tx, { id: randomUUID(), tenantId, docHmac, reason, createdBy: p.staffId, createdAt: now });
-        if (!entry) throw new DomainError('blocklist.already_listed');
-        await appendAudit(tx, {
-          tenantId, actor: actorOf(p), action: 'blocklist.added', at: now, subjectType: 'blocklist_entry', subjectId: entry.id,
-          details: { scope: tenantId === null ? 'deployment' : 'tenant', documentType: input.documentType },
-        });
-        return entry;
-      }, { isolation: 'serializable' });
+      const p = requireStaff(principal, ['operator_admin']);
+      if (p.tenantId === null) throw new DomainError('auth.forbidden');
+      return insertEntry(p.tenantId, actorOf(p), p.staffId, input);
+    },
+
+    /**
+     * A deployment-wide entry, binding every operator. For system code only (an operator of
+     * the deployment, e.g. through a CLI command): no principal, never exposed through HTTP.
+     */
+    async addDeploymentEntryAsSystem(input: NewBlocklistEntry): Promise<BlocklistEntry> {
+      return insertEntry(null, systemActor, null, input);
     },
 
     /**
@@ -77,17 +89,17 @@ export function createBlocklistService(deps: BlocklistDeps) {
       });
     },
 
-    /** Removes an entry of the caller's scope; any other entry is not found. */
+    /** An operator admin removes an entry of its operator; any other entry (deployment-wide included) is not found. */
     async removeEntry(principal: Principal | undefined, entryId: string): Promise<void> {
-      const p = requireStaff(principal, ['operator_admin', 'regulator']);
+      const p = requireStaff(principal, ['operator_admin']);
       const now = clock();
       await db.transaction(async (tx) => {
         const entry = isUuid(entryId) ? await repo.find(tx, entryId) : undefined;
-        if (!entry || entry.tenantId !== scopeOf(p) || (p.role === 'operator_admin' && entry.tenantId === null)) throw new DomainError('blocklist.not_found');
+        if (!entry || entry.tenantId === null || entry.tenantId !== p.tenantId) throw new DomainError('blocklist.not_found');
         if (!(await repo.remove(tx, entryId))) throw new DomainError('blocklist.not_found');
         await appendAudit(tx, {
           tenantId: entry.tenantId, actor: actorOf(p), action: 'blocklist.removed', at: now, subjectType: 'blocklist_entry', subjectId: entryId,
-          details: { scope: entry.tenantId === null ? 'deployment' : 'tenant', addedAt: entry.createdAt.toISOString() },
+          details: { scope: 'tenant', addedAt: entry.createdAt.toISOString() },
         });
       });
     },

@@ -1,6 +1,6 @@
 /**
  * The fraud blocklist: documents refused at registration, by one operator (tenant entry) or
- * across the deployment (regulator entry, tenant NULL). An entry keeps only the HMAC of the
+ * across the deployment (tenant NULL, added by system code only). An entry keeps only the HMAC of the
  * document (type + normalised number, the same key registration looks people up by), a
  * reason, who added it and when; the document number itself is never stored.
  */
@@ -10,7 +10,7 @@ import type { Keyring } from '../privacy/keyring.ts';
 
 export interface BlocklistEntry {
   id: string;
-  /** null: deployment-wide (added by a regulator). */
+  /** null: deployment-wide (added by system code; regulators only read). */
   tenantId: string | null;
   reason: string;
   createdBy: string | null;
