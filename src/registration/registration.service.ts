@@ -104,18 +104,14 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     const principal = requireStaff(p, roles);
     const requestHash = idem ? createHash('sha256').update(JSON.stringify(idem.body ?? null)).digest('hex') : undefined;
     const run = async (q: Queryable, cached: RegistrationFlow | undefined): Promise<RegistrationView | typeof EXPIRED> => {
-      let flow = cached;
-      if (!flow) {
-        const found = await repo.find(q, id, idem?.key, opts.locked);
-        if (!found) throw new DomainError('registration.not_found');
-        flow = found.flow;
-        assertStoreAccess(principal, flow.tenantId, flow.storeId);
-        if (found.prior) {
-          if (found.prior.requestHash !== requestHash) throw new DomainError('conflict.idempotency_key_reused');
-          return found.prior.response as RegistrationView;
-        }
-      }
+      const found = cached ? { flow: cached, prior: undefined } : await repo.find(q, id, idem?.key, opts.locked);
+      if (!found) throw new DomainError('registration.not_found');
+      const { flow, prior } = found;
       assertStoreAccess(principal, flow.tenantId, flow.storeId);
+      if (prior) {
+        if (prior.requestHash !== requestHash) throw new DomainError('conflict.idempotency_key_reused');
+        return prior.response as RegistrationView;
+      }
       const now = clock();
       const policy = await policyOf(q, flow.tenantId);
       if (!isEnded(flow.state) && now >= flow.expiresAt) {
