@@ -25,6 +25,8 @@ export interface AppOptions {
   authenticate: (req: FastifyRequest) => Promise<Principal | undefined>;
   routes: RouteRegistrar[];
   health: () => Promise<Record<string, unknown>>;
+  /** Where logs go (default stdout); tests read them to check that no personal data is logged. */
+  logStream?: { write(line: string): void };
 }
 
 const PII_REDACTIONS = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'];
@@ -32,7 +34,15 @@ const PII_REDACTIONS = ['req.headers.authorization', 'req.headers["x-api-key"]',
 export async function buildApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     bodyLimit: opts.bodyLimitBytes,
-    logger: { level: opts.logLevel, redact: PII_REDACTIONS },
+    logger: {
+      level: opts.logLevel,
+      redact: PII_REDACTIONS,
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+      // Log the route pattern, never the concrete URL: paths can carry phone numbers.
+      serializers: {
+        req: (req: FastifyRequest) => ({ method: req.method, route: req.routeOptions?.url ?? '(no route)' }),
+      },
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
