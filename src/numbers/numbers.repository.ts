@@ -80,24 +80,33 @@ export const numbersRepository = {
   },
 
   /**
-   * Makes a number active for a person: the one reserved for this registration, else the first
-   * available one at the store. Opens the holding record in the same statement.
+   * Makes a number active for a person if their caps allow: counts what they hold (at this
+   * operator, everywhere) and, only below both caps, takes the number reserved for this
+   * registration, else the first available one at the store, opening the holding record, all
+   * in one statement. Call it after locking the person's row: the statement's snapshot then
+   * sees every number taken by whoever held that lock before.
    */
-  async activateForRegistration(q: Queryable, a: { tenantId: string; storeId: string; registrationId: string; subscriberId: string; now: Date }): Promise<PhoneNumber | undefined> {
-    const { rows } = await q.query<Row>(
-      `WITH pick AS (
-         SELECT id FROM numbers
-          WHERE tenant_id = $1 AND ((state = 'reserved' AND reserved_for = $3)
-             OR (state = 'available' AND (store_id = $2 OR store_id IS NULL)))
-          ORDER BY (state = 'reserved') DESC, msisdn LIMIT 1 FOR UPDATE SKIP LOCKED),
+  async activateWithinCaps(q: Queryable, a: { tenantId: string; storeId: string; registrationId: string; subscriberId: string; now: Date; operatorCap: number; deploymentCap: number }): Promise<{ held: HeldCounts; number: PhoneNumber | undefined }> {
+    const { rows } = await q.query<Partial<Row> & { at_operator: number; in_deployment: number }>(
+      `WITH held AS (
+         SELECT count(*) FILTER (WHERE tenant_id = $1)::int AS at_operator, count(*)::int AS in_deployment
+           FROM numbers WHERE holder_id = $4 AND state IN ('active', 'suspended')),
+       pick AS (
+         SELECT n.id FROM numbers n, held
+          WHERE held.at_operator < $6 AND held.in_deployment < $7
+            AND n.tenant_id = $1 AND ((n.state = 'reserved' AND n.reserved_for = $3)
+             OR (n.state = 'available' AND (n.store_id = $2 OR n.store_id IS NULL)))
+          ORDER BY (n.state = 'reserved') DESC, n.msisdn LIMIT 1 FOR UPDATE OF n SKIP LOCKED),
        upd AS (
          UPDATE numbers n SET state = 'active', holder_id = $4, reserved_for = NULL, reserved_until = NULL, state_changed_at = $5
            FROM pick WHERE n.id = pick.id AND n.state IN ('available', 'reserved') RETURNING n.*),
        hold AS (
          INSERT INTO number_holdings (number_id, subscriber_id, started_at, started_by, source_id)
          SELECT id, $4, $5, 'registration', $3 FROM upd)
-       SELECT * FROM upd`, [a.tenantId, a.storeId, a.registrationId, a.subscriberId, a.now]);
-    return rows[0] ? toNumber(rows[0]) : undefined;
+       SELECT held.at_operator, held.in_deployment, upd.* FROM held LEFT JOIN upd ON true`,
+      [a.tenantId, a.storeId, a.registrationId, a.subscriberId, a.now, a.operatorCap, a.deploymentCap]);
+    const r = rows[0]!;
+    return { held: { atOperator: r.at_operator, inDeployment: r.in_deployment }, number: r.id ? toNumber(r as Row) : undefined };
   },
 
   async setState(q: Queryable, id: string, from: readonly NumberState[], to: 'active' | 'suspended', now: Date): Promise<boolean> {

@@ -76,8 +76,7 @@ export function createRuleSteps(deps: { keyring: Keyring; subscribers: Subscribe
       requireState(ctx.flow, 'face_verified');
       const { document, docHmac } = ctx.flow;
       if (!document || !docHmac) throw new DomainError('registration.invalid_transition', 'No document captured');
-      const subscriberId = await subscribers.upsert(ctx.q, document, docHmac);
-      const { held, blocklisted } = await subscribers.ruleFacts(ctx.q, subscriberId, ctx.flow.tenantId, docHmac);
+      const { id: subscriberId, held, blocklisted } = await subscribers.upsertWithRuleFacts(ctx.q, document, docHmac, ctx.flow.tenantId);
       const today = ctx.now.toISOString().slice(0, 10);
       const outcome = evaluateRules({
         policy: ctx.policy, deploymentCap: deps.deploymentCap, age: ageFromDocument(document, ctx.now), blocklisted,
@@ -100,12 +99,12 @@ export function createRuleSteps(deps: { keyring: Keyring; subscribers: Subscribe
       const subscriberId = ctx.flow.subscriberId;
       if (!subscriberId) throw new DomainError('registration.invalid_transition', 'Rules were not checked');
       await subscribers.lock(ctx.q, subscriberId);
-      const held = await numbersRepository.countHeld(ctx.q, subscriberId, ctx.flow.tenantId);
+      const { held, number: n } = await numbersRepository.activateWithinCaps(ctx.q, {
+        tenantId: ctx.flow.tenantId, storeId: ctx.flow.storeId, registrationId: ctx.flow.id, subscriberId, now: ctx.now,
+        operatorCap: ctx.policy.maxActiveNumbersPerPerson, deploymentCap: deps.deploymentCap,
+      });
       if (held.atOperator >= ctx.policy.maxActiveNumbersPerPerson) return { type: 'assignment_refused', reason: 'policy.operator_cap_reached' };
       if (held.inDeployment >= deps.deploymentCap) return { type: 'assignment_refused', reason: 'policy.deployment_cap_reached' };
-      const n = await numbersRepository.activateForRegistration(ctx.q, {
-        tenantId: ctx.flow.tenantId, storeId: ctx.flow.storeId, registrationId: ctx.flow.id, subscriberId, now: ctx.now,
-      });
       if (!n) throw new DomainError('registration.number_unavailable', 'No number is available at this store');
       return { type: 'number_assigned', numberId: n.id };
     },

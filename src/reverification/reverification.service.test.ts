@@ -76,9 +76,9 @@ for (const target of await testTargets()) {
       const pooled = await registerNumber(db, registrations, a.agent, P.id, P.name, '17000000001');
       const s2 = await tenantsRepository.createStore(db, { tenantId: a.tenantId, code: 'S2', name: 'Store two' });
       await numbersRepository.importNumbers(db, a.tenantId, s2.id, ['17000000002']);
-      const elsewhere = await db.transaction((q) => numbersRepository.activateForRegistration(q, {
-        tenantId: a.tenantId, storeId: s2.id, registrationId: randomUUID(), subscriberId: pooled.subscriberId, now: clock.clock() }));
-      assert.equal(elsewhere?.msisdn, '17000000002');
+      const elsewhere = await db.transaction((q) => numbersRepository.activateWithinCaps(q, {
+        tenantId: a.tenantId, storeId: s2.id, registrationId: randomUUID(), subscriberId: pooled.subscriberId, now: clock.clock(), operatorCap: 5, deploymentCap: 10 }));
+      assert.equal(elsewhere.number?.msisdn, '17000000002');
 
       const report = await svc.startCampaign(a.admin, a.tenantId, { name: 'Store audit', reason: 'store_audit', deadlineHours: 24, storeId: a.storeId });
       const { rows } = await db.query<{ msisdn: string }>("SELECT msisdn FROM numbers WHERE store_id = $1 AND state = 'active'", [a.storeId]);

@@ -49,14 +49,26 @@ export function createSubscribersRepository(keyring: Keyring) {
       };
     },
 
-    /** What the policy rules need, in one round trip: numbers held (here, everywhere) and the blocklist. */
-    async ruleFacts(q: Queryable, id: string, tenantId: string, docHmac: Buffer): Promise<{ held: { atOperator: number; inDeployment: number }; blocklisted: boolean }> {
-      const { rows } = await q.query<{ at_operator: number; in_deployment: number; blocklisted: boolean }>(
-        `SELECT count(*) FILTER (WHERE n.tenant_id = $2)::int AS at_operator, count(*)::int AS in_deployment,
-                EXISTS (SELECT 1 FROM blocklist b WHERE b.doc_hmac = $3 AND (b.tenant_id IS NULL OR b.tenant_id = $2)) AS blocklisted
-           FROM numbers n WHERE n.holder_id = $1 AND n.state IN ('active', 'suspended')`, [id, tenantId, docHmac]);
+    /**
+     * The person's row (created on first sight) and what the policy rules need, in one round
+     * trip: numbers held at this operator and everywhere, and whether the document is blocklisted.
+     */
+    async upsertWithRuleFacts(q: Queryable, doc: CapturedDocument, docHmac: Buffer, tenantId: string): Promise<{ id: string; held: { atOperator: number; inDeployment: number }; blocklisted: boolean }> {
+      const id = randomUUID();
+      const { rows } = await q.query<{ id: string; at_operator: number; in_deployment: number; blocklisted: boolean }>(
+        `WITH s AS (
+           INSERT INTO subscribers (id, doc_hmac, doc_type, name_enc, doc_number_enc, birth_date_enc)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (doc_hmac) DO UPDATE SET doc_type = EXCLUDED.doc_type RETURNING id)
+         SELECT s.id,
+           (SELECT count(*) FROM numbers n WHERE n.holder_id = s.id AND n.tenant_id = $7 AND n.state IN ('active', 'suspended'))::int AS at_operator,
+           (SELECT count(*) FROM numbers n WHERE n.holder_id = s.id AND n.state IN ('active', 'suspended'))::int AS in_deployment,
+           EXISTS (SELECT 1 FROM blocklist b WHERE b.doc_hmac = $2 AND (b.tenant_id IS NULL OR b.tenant_id = $7)) AS blocklisted
+         FROM s`,
+        [id, docHmac, doc.type, keyring.encrypt(doc.name, ctx(id, 'name')), keyring.encrypt(doc.number, ctx(id, 'doc_number')),
+          doc.birthDate ? keyring.encrypt(doc.birthDate, ctx(id, 'birth_date')) : null, tenantId]);
       const r = rows[0]!;
-      return { held: { atOperator: r.at_operator, inDeployment: r.in_deployment }, blocklisted: r.blocklisted };
+      return { id: r.id, held: { atOperator: r.at_operator, inDeployment: r.in_deployment }, blocklisted: r.blocklisted };
     },
 
     async isBlocklisted(q: Queryable, docHmac: Buffer, tenantId: string): Promise<boolean> {
