@@ -8,8 +8,8 @@ import type { RouteRegistrar } from '../http/app.ts';
 import { exportAuditCsv, listAuditEvents, MAX_LIST_LIMIT, verifyChainAs, type AuditServiceDeps } from './audit.service.ts';
 import { CSV_COLUMNS } from './audit.csv.ts';
 import { linkProblems } from './audit.chain.ts';
+import { Uuid } from '../http/schemas.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time', description: 'RFC 3339 time' });
 const Code = Type.String({ minLength: 1, maxLength: 200 });

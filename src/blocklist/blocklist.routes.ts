@@ -8,13 +8,12 @@ import { documentTypes } from '../documents/documents.ts';
 import type { BlocklistEntry } from './blocklist.ts';
 import { maxReasonLength } from './blocklist.ts';
 import { MAX_LIST_LIMIT, type BlocklistService } from './blocklist.service.ts';
+import { Problem, Uuid } from '../http/schemas.ts';
 
 export interface BlocklistRoutesDeps {
   blocklist: BlocklistService;
 }
 
-const Uuid = Type.String({ format: 'uuid' });
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
 const EntryOut = Type.Object({
   id: Uuid,
   tenantId: Type.Union([Uuid, Type.Null()], { description: 'null: deployment-wide entry (added by system code, binds every operator)' }),

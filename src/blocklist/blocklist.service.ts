@@ -11,7 +11,7 @@ import type { Database } from '../db/database.ts';
 import { appendAudit, systemActor, type Actor } from '../audit/audit.ts';
 import { DomainError } from '../errors/errors.ts';
 import type { Keyring } from '../privacy/keyring.ts';
-import { isUuid } from '../staff/staff.ts';
+import { isUuid } from '../db/ids.ts';
 import { actorOf, assertTenantAccess, requireStaff, type Principal } from '../staff/principal.ts';
 import { blocklistRepository as repo } from './blocklist.repository.ts';
 import { blocklistHmac, cleanReason, decodeCursor, encodeCursor, type BlocklistEntry } from './blocklist.ts';

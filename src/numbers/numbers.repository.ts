@@ -41,19 +41,6 @@ export const numbersRepository = {
     return rows[0] ? toNumber(rows[0]) : undefined;
   },
 
-  async listAvailable(q: Queryable, tenantId: string, storeId: string, limit: number): Promise<PhoneNumber[]> {
-    const { rows } = await q.query<Row>(
-      `SELECT * FROM numbers WHERE tenant_id = $1 AND state = 'available' AND (store_id = $2 OR store_id IS NULL)
-       ORDER BY msisdn LIMIT $3`, [tenantId, storeId, limit]);
-    return rows.map(toNumber);
-  },
-
-  async listHeldBy(q: Queryable, subscriberId: string): Promise<PhoneNumber[]> {
-    const { rows } = await q.query<Row>(
-      `SELECT * FROM numbers WHERE holder_id = $1 ORDER BY tenant_id, msisdn`, [subscriberId]);
-    return rows.map(toNumber);
-  },
-
   /** Numbers held (active or suspended) by a person, at one operator and across the deployment. */
   async countHeld(q: Queryable, subscriberId: string, tenantId: string): Promise<HeldCounts> {
     const { rows } = await q.query<{ at_operator: number; in_deployment: number }>(

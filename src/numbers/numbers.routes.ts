@@ -8,6 +8,7 @@ import type { App, RouteRegistrar } from '../http/app.ts';
 import type { PhoneNumber } from './numbers.ts';
 import { MAX_IMPORT_ROWS } from './numbers.import.ts';
 import { MAX_LIST_LIMIT, type NumbersService } from './numbers.service.ts';
+import { Problem, Uuid } from '../http/schemas.ts';
 
 export interface NumbersRoutesDeps {
   numbers: NumbersService;
@@ -16,12 +17,10 @@ export interface NumbersRoutesDeps {
 /** 100,000 rows of `+msisdn,store_code` fit easily; anything larger is refused before parsing. */
 export const IMPORT_BODY_LIMIT = 8 * 1024 * 1024;
 
-const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
 const NullableDateTime = Type.Union([DateTime, Type.Null()]);
 const States = ['available', 'reserved', 'active', 'suspended', 'cooling_off'] as const;
 const StateSchema = Type.Enum([...States]);
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
 const Params = Type.Object({ tenantId: Uuid });
 
 const JsonImport = Type.Object({

@@ -7,13 +7,13 @@ import { Type } from 'typebox';
 import type { RouteRegistrar } from '../http/app.ts';
 import { PolicySettingsSchema } from './policy.ts';
 import type { PolicyService } from './policy.service.ts';
+import { Problem } from '../http/schemas.ts';
 
 export interface PolicyRoutesDeps {
   policy: PolicyService;
 }
 
 const Params = Type.Object({ tenantId: Type.String({ format: 'uuid' }) });
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
 const PolicyOut = Type.Object({ tenantId: Type.String(), settings: PolicySettingsSchema });
 const Change = Type.Object({ setting: Type.String(), from: Type.Unknown(), to: Type.Unknown() });
 

@@ -6,7 +6,7 @@
 import type { Database } from '../db/database.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { DomainError } from '../errors/errors.ts';
-import { isUuid } from '../staff/staff.ts';
+import { isUuid } from '../db/ids.ts';
 import { actorOf, assertTenantAccess, requireStaff, type Principal } from '../staff/principal.ts';
 import { tenantsRepository } from '../tenants/tenants.repository.ts';
 import { Value } from 'typebox/value';

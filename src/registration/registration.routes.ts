@@ -9,6 +9,7 @@ import { DomainError } from '../errors/errors.ts';
 import { documentTypes, type DocumentType } from '../documents/documents.ts';
 import type { Idempotency, RegistrationService } from './registration.service.ts';
 import { openStates, endStates, type RegistrationState } from './registration.ts';
+import { Problem } from '../http/schemas.ts';
 
 const IMAGE_MAX_BASE64 = 8 * 1024 * 1024;
 const IMAGE_BODY_LIMIT = 20 * 1024 * 1024;
@@ -53,7 +54,6 @@ const Receipt = Type.Object({
 
 const tags = ['registration'];
 const security = [{ bearer: [] }];
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
 const responses = { 200: View, '4xx': Problem, '5xx': Problem };
 
 function image(b64: string | undefined): Buffer | undefined {

@@ -8,10 +8,9 @@ import type { App, RouteRegistrar } from '../http/app.ts';
 import { DomainError } from '../errors/errors.ts';
 import type { ReverificationService } from './reverification.service.ts';
 import { MAX_CAMPAIGN_MSISDNS, reverificationStatuses, type CampaignProgress } from './reverification.ts';
+import { Problem, Uuid } from '../http/schemas.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
 const tags = ['reverification'];
 const bearer = [{ bearer: [] }];
 

@@ -52,7 +52,7 @@ for (const target of await testTargets()) {
       const p1 = await registerNumber(db, registrations, a.agent, P.id, P.name);
       const q1 = await registerNumber(db, registrations, a.agent, Q.id, Q.name);
       const otherOp = await registerNumber(db, registrations, b.agent, Q.id, Q.name);
-      const [free] = await numbersRepository.listAvailable(db, a.tenantId, a.storeId, 1);
+      const [free] = await numbersRepository.listPage(db, { tenantId: a.tenantId, state: 'available', storeId: a.storeId, orUnassigned: true }, 1);
       const report = await svc.startCampaign(a.admin, a.tenantId, {
         name: 'Spring check', reason: 'periodic_check', msisdns: [p1.msisdn, ` ${q1.msisdn} `, free!.msisdn, otherOp.msisdn, 'abc', p1.msisdn, '13999999999'],
       });

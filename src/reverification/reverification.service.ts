@@ -11,7 +11,7 @@ import { actorOf, assertTenantAccess, requireStaff, type Principal } from '../st
 import { tenantsRepository } from '../tenants/tenants.repository.ts';
 import { numbersRepository } from '../numbers/numbers.repository.ts';
 import { normalizeMsisdn } from '../numbers/numbers.ts';
-import { isUuid } from '../verification/verification.ts';
+import { isUuid } from '../db/ids.ts';
 import { spendVerification } from '../verification/verification.service.ts';
 import { reverificationRepository as repo, type HeldNumber } from './reverification.repository.ts';
 import {

@@ -6,9 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.ts';
 import { DomainError } from '../errors/errors.ts';
 import { requireStaff, type Principal } from './principal.ts';
-import { isUuid, newApiKey, validateNewApiKey, type ApiKeyView, type NewApiKeyInput } from './staff.ts';
+import { newApiKey, validateNewApiKey, type ApiKeyView, type NewApiKeyInput } from './staff.ts';
 import * as repo from './api-key.repository.ts';
 import type { AuthDeps } from './auth.service.ts';
+import { isUuid } from '../db/ids.ts';
 
 export interface CreatedApiKey extends ApiKeyView {
   /** The secret, `pk_…`: returned once, never stored in clear. */

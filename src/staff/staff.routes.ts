@@ -11,12 +11,12 @@ import type { StaffService } from './staff.service.ts';
 import {
   apiKeyScopes, authPaths, maxApiKeyNameLength, maxDisplayNameLength, maxRateLimitPerMinute, type ApiKeyView, type StaffView,
 } from './staff.ts';
+import { Uuid } from '../http/schemas.ts';
 
 export interface StaffRoutesDeps {
   staff: StaffService;
 }
 
-const Uuid = Type.String({ format: 'uuid' });
 const NullableUuid = Type.Union([Uuid, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
 const RoleSchema = Type.Enum([...roles]);

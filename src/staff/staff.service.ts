@@ -10,10 +10,11 @@ import { appendAudit, systemActor, type Actor } from '../audit/audit.ts';
 import { DomainError } from '../errors/errors.ts';
 import { requireStaff, roles, type Principal } from './principal.ts';
 import { assertPasswordPolicy, generateOneTimePassword, hashPassword } from './password.ts';
-import { assertMayCreateStaff, isUuid, validateNewStaff, type NewStaffInput, type StaffView } from './staff.ts';
+import { assertMayCreateStaff, validateNewStaff, type NewStaffInput, type StaffView } from './staff.ts';
 import * as repo from './staff.repository.ts';
 import { createAuthService, type AuthDeps } from './auth.service.ts';
 import { createApiKeyService } from './api-key.service.ts';
+import { isUuid } from '../db/ids.ts';
 
 export type StaffDeps = AuthDeps;
 

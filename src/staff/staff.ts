@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { DomainError } from '../errors/errors.ts';
 import type { Role, StaffPrincipal } from './principal.ts';
+import { isUuid } from '../db/ids.ts';
 
 /** A staff account as shown to callers: never the password hash. */
 export interface StaffView {
@@ -58,8 +59,6 @@ export const defaultStaffSessionTtlMinutes = 12 * 60;
 export const lockoutThreshold = 5;
 export const lockoutWindowMinutes = 15;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: unknown): s is string => typeof s === 'string' && uuidPattern.test(s);
 
 /** Usernames are compared in lower case without surrounding spaces. */
 export function normalizeUsername(raw: string): string {

@@ -6,14 +6,13 @@ import { Type } from 'typebox';
 import type { RouteRegistrar } from '../http/app.ts';
 import type { StatisticsService } from './statistics.service.ts';
 import { anomalyDefaults, DEFAULT_PERIOD_DAYS, groupings, MAX_PERIOD_DAYS } from './statistics.ts';
+import { Problem, Uuid } from '../http/schemas.ts';
 
 export interface StatisticsRoutesDeps {
   statistics: StatisticsService;
 }
 
-const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
 const NullableUuid = Type.Union([Uuid, Type.Null()]);
 
 const periodDoc = `Registrations started in [from, to). Default: the ${DEFAULT_PERIOD_DAYS} days before now; at most ${MAX_PERIOD_DAYS} days.`;

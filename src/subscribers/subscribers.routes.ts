@@ -13,10 +13,9 @@ import { documentTypes, type DocumentType } from '../documents/documents.ts';
 import { defaultRateLimitPerMinute } from '../staff/staff.ts';
 import type { SubscribersService } from './subscribers.service.ts';
 import { threeElementResults } from './subscribers.ts';
+import { Problem, Uuid } from '../http/schemas.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
 const VerificationBody = Type.Object({ verificationId: Uuid }, { additionalProperties: false });
 
 const HeldNumber = Type.Object({

@@ -135,7 +135,7 @@ for (const target of await testTargets()) {
       assert.deepEqual(await check(P.name, P.id, pB.msisdn), { result: 'number_unknown' }, 'another operator\'s number');
       assert.deepEqual(await check(P.name, P.id, pB.msisdn, keyOf(b)), { result: 'match' });
       assert.deepEqual(await check(P.name, P.id, '19999999999'), { result: 'number_unknown' });
-      const [available] = await numbersRepository.listAvailable(db, a.tenantId, a.storeId, 1);
+      const [available] = await numbersRepository.listPage(db, { tenantId: a.tenantId, state: 'available', storeId: a.storeId, orUnassigned: true }, 1);
       assert.deepEqual(await check(P.name, P.id, available!.msisdn), { result: 'number_unknown' }, 'not assigned');
       await numbersRepository.setState(db, pA1.numberId, ['active'], 'suspended', clock.clock());
       assert.deepEqual(await check(P.name, P.id, pA1.msisdn), { result: 'number_unknown' }, 'suspended is not active');

@@ -17,7 +17,7 @@ import type { Keyring } from '../privacy/keyring.ts';
 import { requireApiScope, type Principal } from '../staff/principal.ts';
 import { tenantsRepository } from '../tenants/tenants.repository.ts';
 import { maskMsisdn, normalizeMsisdn } from '../numbers/numbers.ts';
-import { isUuid } from '../verification/verification.ts';
+import { isUuid } from '../db/ids.ts';
 import { verificationRepository } from '../verification/verification.repository.ts';
 import { openReverification } from '../reverification/reverification.service.ts';
 import { NOT_MINE_REASON, deadlineAfter } from '../reverification/reverification.ts';

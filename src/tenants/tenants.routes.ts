@@ -7,15 +7,14 @@ import type { RouteRegistrar } from '../http/app.ts';
 import type { Store, Tenant } from './tenants.repository.ts';
 import type { TenantsService } from './tenants.service.ts';
 import { maxNameLength, regionCodePattern, storeCodePattern } from './tenants.ts';
+import { Problem, Uuid } from '../http/schemas.ts';
 
 export interface TenantsRoutesDeps {
   tenants: TenantsService;
 }
 
-const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
 const Name = Type.String({ minLength: 1, maxLength: maxNameLength });
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
 
 const TenantOut = Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), createdAt: DateTime });
 const StoreOut = Type.Object({

@@ -6,7 +6,7 @@
 import type { Database } from '../db/database.ts';
 import { appendAudit, systemActor } from '../audit/audit.ts';
 import { DomainError } from '../errors/errors.ts';
-import { isUuid } from '../staff/staff.ts';
+import { isUuid } from '../db/ids.ts';
 import { actorOf, assertTenantAccess, requireStaff, type Principal, type StaffPrincipal } from '../staff/principal.ts';
 import type { PolicySettings } from '../policy/policy.ts';
 import { tenantsRepository as repo, type Store, type Tenant } from './tenants.repository.ts';

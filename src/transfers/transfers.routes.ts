@@ -5,11 +5,10 @@
 import { Type } from 'typebox';
 import type { App, RouteRegistrar } from '../http/app.ts';
 import type { TransfersService } from './transfers.service.ts';
+import { Problem, Uuid } from '../http/schemas.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
 const Msisdn = Type.String({ pattern: '^\\+?[0-9]{5,15}$' });
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
 const tags = ['transfers'];
 const bearer = [{ bearer: [] }];
 

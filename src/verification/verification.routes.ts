@@ -9,6 +9,7 @@ import { DomainError } from '../errors/errors.ts';
 import { documentTypes, type DocumentType } from '../documents/documents.ts';
 import type { VerificationService } from './verification.service.ts';
 import { verificationPurposes, type VerificationPurpose, type VerifyOutcome } from './verification.ts';
+import { Problem } from '../http/schemas.ts';
 
 const IMAGE_MAX_BASE64 = 8 * 1024 * 1024;
 const IMAGE_BODY_LIMIT = 20 * 1024 * 1024;
@@ -33,7 +34,6 @@ const Out = Type.Object({
     documentExpired: Type.Boolean(),
   }),
 });
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
 const tags = ['verification'];
 
 function image(b64: string): Buffer {

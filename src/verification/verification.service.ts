@@ -15,9 +15,10 @@ import { readDocument, type DocumentInput } from '../subscribers/identity.ts';
 import { createSubscribersRepository } from '../subscribers/subscribers.repository.ts';
 import { verificationRepository, type SpendFilter } from './verification.repository.ts';
 import {
-  DEFAULT_FACE_FMR, VERIFICATION_TTL_MS, documentExpiredOn, faceVerificationTenant, isUuid, manualVerificationReviewer, verificationPurposes,
+  DEFAULT_FACE_FMR, VERIFICATION_TTL_MS, documentExpiredOn, faceVerificationTenant, manualVerificationReviewer, verificationPurposes,
   type VerificationMethod, type VerificationPurpose, type VerificationRecord, type VerificationResult, type VerifyOutcome,
 } from './verification.ts';
+import { isUuid } from '../db/ids.ts';
 
 export interface VerificationDeps {
   db: Database;

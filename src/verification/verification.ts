@@ -45,7 +45,6 @@ export type VerifyOutcome =
   | { verified: true; verificationId: string; purpose: VerificationPurpose; method: VerificationMethod; expiresAt: Date; result: VerificationResult }
   | { verified: false; code: 'face.no_match'; reasons: string[]; score: number; threshold: number };
 
-export const isUuid = (s: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /**
  * Who may have a face verification made, and for which operator it counts:
