@@ -29,7 +29,7 @@ const concurrency = Number(values.concurrency);
 /** Benchmark harness only: the face step's decision, so that the registry itself is measured. */
 const harnessFace: FaceVerifier = {
   async verify(_images, targetFmr) {
-    return { match: true, score: 0.8, threshold: 0.5, targetFmr, estimatedFmr: 1e-7, engine: 'bench-harness', reasons: [] };
+    return { match: true, compared: true, score: 0.8, threshold: 0.5, targetFmr, estimatedFmr: 1e-7, engine: 'bench-harness', reasons: [] };
   },
 };
 

@@ -1,5 +1,5 @@
 /**
- * The `portrait` command: serve, migrate, id check, audit verify, seed-demo.
+ * The `portrait` command: serve, migrate, id check, verify (faces), audit verify, seed-demo.
  * Exit codes: 0 success (valid, verified), 1 a negative answer (invalid, broken), 2 bad usage
  * or input.
  */
@@ -9,6 +9,8 @@ import { runIdCheck } from '../documents/documents.cli.ts';
 import { runAuditVerify } from '../audit/audit.cli.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPortrait, openDatabase } from '../server/server.ts';
+import { createFacePool } from '../face/face.pool.ts';
+import { runFaceVerify } from '../face/face.cli.ts';
 import { describeSeed, isEmpty, seedDemo } from '../demo/seed-demo.ts';
 
 const usage = `Usage: portrait <command>
@@ -19,6 +21,9 @@ const usage = `Usage: portrait <command>
   migrate [--data-dir DIR]   apply database migrations and exit
   id check <number> [--type T] [--json] [--today YYYY-MM-DD]
                         validate an identity document number (exit 0 valid, 1 invalid)
+  verify <id-photo> <live-photo> [--fmr 1e-3] [--json]
+                        1:1 face match of a live photo against an ID photo
+                        (exit 0 match, 1 no match, 2 bad input)
   audit verify [--json] [--data-dir DIR]
                         recompute the audit hash chain (exit 0 intact, 1 broken)
   seed-demo [--data-dir DIR]  seed the demo operator into an empty database
@@ -38,7 +43,10 @@ function configFrom(values: { port?: string; host?: string; 'data-dir'?: string 
 async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, 'seed-demo': { type: 'boolean' } } });
   const config = configFrom(values);
-  const portrait = await createPortrait(config);
+  const face = config.faceEngine === 'onnx'
+    ? await createFacePool({ size: config.faceWorkers, calibrationFile: config.faceCalibrationFile })
+    : undefined;
+  const portrait = await createPortrait(config, { face });
   if (values['seed-demo'] && await isEmpty(portrait.db)) out.stdout(describeSeed(await seedDemo(portrait.db, portrait.services.staff)));
   const address = await portrait.app.listen({ port: config.port, host: config.host });
   out.stdout([
@@ -46,9 +54,11 @@ async function serve(args: string[]): Promise<number> {
     `  API          ${address}/v1`,
     `  API docs     ${address}/docs`,
     `  Health       ${address}/health`,
+    `  Face engine  ${face ? `${config.faceWorkers} worker threads` : 'none (FACE_ENGINE=none): manual review only'}`,
   ].join('\n'));
   const stop = async () => {
     await portrait.close();
+    await face?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
@@ -75,6 +85,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'id':
         if (sub !== 'check') break;
         return await runIdCheck(rest, out);
+      case 'verify':
+        return await runFaceVerify(argv.slice(1), out);
       case 'audit':
         if (sub !== 'verify') break;
         return await withDatabase(rest, async (config, values) => {

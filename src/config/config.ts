@@ -16,6 +16,9 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
   readonly testHarness: boolean;
+  readonly faceEngine: 'onnx' | 'none';
+  readonly faceWorkers: number;
+  readonly faceCalibrationFile: string | undefined;
 }
 
 interface Spec<K extends keyof Config> {
@@ -34,6 +37,12 @@ function int(min: number, max: number) {
   };
 }
 const text = (raw: string): string => raw;
+function oneOf<T extends string>(values: readonly T[]) {
+  return (raw: string): T => {
+    if (!(values as readonly string[]).includes(raw)) throw new Error(`must be one of ${values.join(', ')}`);
+    return raw as T;
+  };
+}
 const optionalText = (raw: string): string | undefined => (raw === '' ? undefined : raw);
 function bool(raw: string): boolean {
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
@@ -73,6 +82,18 @@ export const configSpec: Spec<keyof Config>[] = [
   {
     env: 'BODY_LIMIT_BYTES', key: 'bodyLimitBytes', default: 1_048_576, parse: int(1024, 64 * 1_048_576),
     description: 'Largest accepted request body in bytes (1 KiB-64 MiB).',
+  },
+  {
+    env: 'FACE_ENGINE', key: 'faceEngine', default: 'onnx', parse: oneOf(['onnx', 'none'] as const),
+    description: '`onnx`: the built-in engine (models from npm packages, see docs/MODELS.md) runs the face step. `none`: no engine; the face step answers 503 and manual review is the only path.',
+  },
+  {
+    env: 'FACE_WORKERS', key: 'faceWorkers', default: 2, parse: int(1, 16),
+    description: 'Worker threads of the face engine (1-16); each holds its own copy of the models (about 60 MB).',
+  },
+  {
+    env: 'FACE_CALIBRATION_FILE', key: 'faceCalibrationFile', default: undefined, parse: optionalText,
+    description: 'Calibration file (score → false-match rate) written by `npm run calibrate`. Default: the one shipped in `src/face/calibration/`.',
   },
   { env: 'LOG_LEVEL', key: 'logLevel', description: 'fatal, error, warn, info, debug, trace or silent.', default: 'info', parse: text },
   {

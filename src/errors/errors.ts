@@ -22,6 +22,10 @@ export const errorCodes = {
   'auth.password_weak': { status: 400, title: 'The new password is too weak' },
   // documents
   'document.invalid': { status: 422, title: 'The identity document is not valid' },
+  // face engine: input that cannot be analysed at all (a face that is not found is a result, not an error)
+  'face.image_invalid': { status: 422, title: 'The image cannot be decoded (not a JPEG, PNG, BMP or WebP image)' },
+  'face.image_too_large': { status: 413, title: 'The image is larger than the configured byte or pixel limit' },
+  'face.engine_busy': { status: 503, title: 'The face engine is at capacity; try again shortly' },
   // registration workflow
   'registration.not_found': { status: 404, title: 'Registration not found' },
   'registration.invalid_transition': { status: 409, title: 'This step is not allowed in the current state' },

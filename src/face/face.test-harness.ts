@@ -22,7 +22,7 @@ export function scriptedFaceVerifier(opts: { testHarness: boolean; fallback?: bo
       calls.push(images);
       const match = queue.shift() ?? opts.fallback ?? true;
       return {
-        match, score: match ? 0.82 : 0.21, threshold: 0.5, targetFmr, estimatedFmr: match ? 1e-6 : 0.3,
+        match, compared: true, score: match ? 0.82 : 0.21, threshold: 0.5, targetFmr, estimatedFmr: match ? 1e-6 : 0.3,
         engine: 'test-harness/scripted', reasons: match ? [] : ['face.no_match'],
       };
     },

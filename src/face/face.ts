@@ -6,13 +6,16 @@
  */
 export interface FaceImages {
   /** The document's photo: chip photo (about 102x126) or a crop of a photographed card. */
-  idPhoto: Buffer;
+  idPhoto: Uint8Array;
   /** The live capture (best frontal frame of the liveness sequence). */
-  livePhoto: Buffer;
+  livePhoto: Uint8Array;
 }
 
 export interface FaceDecision {
   match: boolean;
+  /** False when a photo was refused (no face, several faces, poor live capture): `score` is then 0. */
+  compared: boolean;
+  /** Cosine similarity of the two embeddings (higher = more alike). */
   score: number;
   threshold: number;
   targetFmr: number;

@@ -18,8 +18,8 @@ export const PolicySettingsSchema = Type.Object({
   reverificationDeadlineHours: Type.Integer({ minimum: 1, maximum: 8760, default: 24 }),
   /** People younger than this (years) need a verified guardian (0 disables; up to 21). */
   minorAgeYears: Type.Integer({ minimum: 0, maximum: 21, default: 16 }),
-  /** Target false-match rate of the face decision (1e-6 to 1e-1). */
-  faceFalseMatchRate: Type.Number({ minimum: 1e-6, maximum: 0.1, default: 1e-3 }),
+  /** Target false-match rate of the face decision (1e-4 to 1e-2: what the shipped calibration can vouch for). */
+  faceFalseMatchRate: Type.Number({ minimum: 1e-4, maximum: 1e-2, default: 1e-3 }),
   /** Minutes before an unfinished registration expires and its captures are deleted (1-1440). */
   sessionTtlMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 15 }),
   /** Whether the non-face path (manual review by a store manager) is offered. */

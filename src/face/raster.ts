@@ -1,0 +1,114 @@
+/**
+ * Pixel operations the models need and sharp does not offer on raw buffers: an affine warp
+ * with bilinear sampling (face alignment), a box crop resampled to a model's input (landmarks,
+ * eyes), and conversion of RGB pixels into normalised planar tensors.
+ * Downscaling by large factors is left to sharp (`resizeRgb`), which filters properly.
+ */
+import sharp from 'sharp';
+import type { RgbImage } from './image.ts';
+
+/** Row-major 2x3 affine matrix [a, b, c, d, e, f]: x' = a·x + b·y + c, y' = d·x + e·y + f. */
+export type Affine = [number, number, number, number, number, number];
+
+export interface Box { x: number; y: number; width: number; height: number }
+
+export function invertAffine([a, b, c, d, e, f]: Affine): Affine {
+  const det = a * e - b * d;
+  if (Math.abs(det) < 1e-12) throw new Error('singular transform');
+  return [e / det, -b / det, (b * f - c * e) / det, -d / det, a / det, (c * d - a * f) / det];
+}
+
+/** Sample `img` at (x, y) bilinearly into out[o..o+2]; outside the image is black. */
+function sample(img: RgbImage, x: number, y: number, out: Uint8Array, o: number): void {
+  const { width: w, height: h, data } = img;
+  const x0 = Math.floor(x), y0 = Math.floor(y);
+  const fx = x - x0, fy = y - y0;
+  for (let c = 0; c < 3; c++) {
+    let acc = 0;
+    for (let dy = 0; dy <= 1; dy++) {
+      const yy = y0 + dy;
+      if (yy < 0 || yy >= h) continue;
+      const wy = dy ? fy : 1 - fy;
+      for (let dx = 0; dx <= 1; dx++) {
+        const xx = x0 + dx;
+        if (xx < 0 || xx >= w) continue;
+        acc += data[(yy * w + xx) * 3 + c]! * wy * (dx ? fx : 1 - fx);
+      }
+    }
+    out[o + c] = Math.round(acc);
+  }
+}
+
+/** The image seen through `toSource` (output pixel → source pixel), `width`×`height` pixels. */
+export function warpAffine(img: RgbImage, toSource: Affine, width: number, height: number): RgbImage {
+  const [a, b, c, d, e, f] = toSource;
+  const data = new Uint8Array(width * height * 3);
+  for (let v = 0; v < height; v++) {
+    for (let u = 0; u < width; u++) sample(img, a * u + b * v + c, d * u + e * v + f, data, (v * width + u) * 3);
+  }
+  return { data, width, height };
+}
+
+/** `box` of `img` resampled to `width`×`height`. */
+export function cropResize(img: RgbImage, box: Box, width: number, height: number): RgbImage {
+  const sx = box.width / width, sy = box.height / height;
+  return warpAffine(img, [sx, 0, box.x + (sx - 1) / 2, 0, sy, box.y + (sy - 1) / 2], width, height);
+}
+
+/** Luma (BT.601) of each pixel, 0-255. */
+export function toGray(img: RgbImage): Float32Array {
+  const out = new Float32Array(img.width * img.height);
+  for (let i = 0, j = 0; i < out.length; i++, j += 3) {
+    out[i] = 0.299 * img.data[j]! + 0.587 * img.data[j + 1]! + 0.114 * img.data[j + 2]!;
+  }
+  return out;
+}
+
+export interface TensorLayout {
+  /** Channel order the model was trained on. */
+  order: 'rgb' | 'bgr';
+  mean: number;
+  scale: number;
+}
+
+/** NCHW float tensor data: (pixel − mean) · scale, channels in the model's order. */
+export function toPlanar(img: RgbImage, { order, mean, scale }: TensorLayout, flip = false): Float32Array {
+  const n = img.width * img.height;
+  const out = new Float32Array(n * 3);
+  const channel = order === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      const src = (y * img.width + (flip ? img.width - 1 - x : x)) * 3;
+      const dst = y * img.width + x;
+      for (let c = 0; c < 3; c++) out[c * n + dst] = (img.data[src + channel[c]!]! - mean) * scale;
+    }
+  }
+  return out;
+}
+
+/** Resize with sharp's filtering (for large downscales, where bilinear sampling aliases). */
+export async function resizeRgb(img: RgbImage, width: number, height: number): Promise<RgbImage> {
+  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer();
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width, height };
+}
+
+/**
+ * Auto-levels: a linear stretch that maps the 1st and 99th percentile of luma over the face to
+ * 0 and 255 (same gain for every channel, so hues are kept). Undoes the washed-out look of old
+ * and heavily compressed ID photos.
+ */
+export function stretchContrast(img: RgbImage): RgbImage {
+  const gray = toGray(img);
+  const hist = new Uint32Array(256);
+  for (const v of gray) hist[Math.min(255, Math.round(v))]!++;
+  const pick = (q: number) => { let acc = 0; for (let i = 0; i < 256; i++) { acc += hist[i]!; if (acc >= q * gray.length) return i; } return 255; };
+  const lo = pick(0.01), hi = pick(0.99);
+  if (hi - lo < 8) return img;
+  const gain = 255 / (hi - lo);
+  const data = new Uint8Array(img.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round((img.data[i]! - lo) * gain)));
+  return { data, width: img.width, height: img.height };
+}
