@@ -89,7 +89,7 @@ export const configSpec: Spec<keyof Config>[] = [
   },
   {
     env: 'FACE_WORKERS', key: 'faceWorkers', default: 2, parse: int(1, 16),
-    description: 'Worker threads of the face engine (1-16); each holds its own copy of the models (about 60 MB).',
+    description: 'Worker threads of the face engine (1-16); each loads its own copy of the models: about 90 MB of memory per worker (130 MB for the first, with the ONNX Runtime library).',
   },
   {
     env: 'FACE_CALIBRATION_FILE', key: 'faceCalibrationFile', default: undefined, parse: optionalText,

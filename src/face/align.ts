@@ -39,3 +39,15 @@ export function alignFace(img: RgbImage, points: Point[]): RgbImage {
   const toTemplate = similarityTransform(points, arcfaceTemplate);
   return warpAffine(img, invertAffine(toTemplate), alignedSize, alignedSize);
 }
+
+/**
+ * How far the five points are from a face shape: RMS distance, in template pixels (of 112),
+ * between the template and the points mapped onto it. Upright faces stay within a few pixels;
+ * landmarks read off a face lying sideways scatter far more.
+ */
+export function templateResidual(points: Point[]): number {
+  const [a, b, c, d, e, f] = similarityTransform(points, arcfaceTemplate);
+  let sum = 0;
+  points.forEach(([x, y], i) => { sum += (a * x + b * y + c - arcfaceTemplate[i]![0]) ** 2 + (d * x + e * y + f - arcfaceTemplate[i]![1]) ** 2; });
+  return Math.sqrt(sum / points.length);
+}

@@ -45,6 +45,20 @@ test('ID-photo path: a chip-like copy (102x126, washed out, JPEG q30) still matc
   }
 });
 
+test('card photos: a card photographed sideways is turned until its face is upright', async () => {
+  // documents/cn-idcard-synthetic (MIT, chineseocr): a demo card lying on its side, and a
+  // screenshot of the same card at another size next to OCR output
+  const card = await engine.analyze(read(photos.cardSideways), 'id');
+  assert.equal(card.rotation, 90);
+  assert.deepEqual(card.findings, []);
+  const screenshot = await engine.analyze(read(photos.cardScreenshot), 'id');
+  assert.equal(screenshot.rotation, 90);
+  const d = engine.compare(card, screenshot, 1e-4);
+  assert.equal(d.match, true, JSON.stringify(d));
+  // the live path does not turn photos: a sideways selfie is a bad capture, not a puzzle
+  assert.equal((await engine.analyze(read(photos.cardSideways), 'live')).rotation, 0);
+});
+
 test('a live photo with two people is refused with a reason, not matched', async () => {
   const r = await engine.verify({ idPhoto: read(photos.obama), livePhoto: read(photos.twoPeople) }, 1e-3);
   assert.equal(r.live.faces, 2);

@@ -42,7 +42,7 @@ export function pipelineId(settings: AnalyzeSettings): string {
   const { order, mean, scale } = settings.embedder.layout;
   return [
     `${detectorModel.id}@${short(detectorModel.sha256)}`, `${landmarkModel.id}@${short(landmarkModel.sha256)}`,
-    `${embedderModel.id}@${short(embedderModel.sha256)}`, `${order}:${mean}:${scale.toFixed(6)}${settings.embedder.flip ? ':flip' : ''}`, 'align:5pt-arcface112', 'id:native-size',
+    `${embedderModel.id}@${short(embedderModel.sha256)}`, `${order}:${mean}:${scale.toFixed(6)}${settings.embedder.flip ? ':flip' : ''}`, 'choose:central', 'align:5pt-arcface112', 'id:native-size+turns',
   ].join('+');
 }
 

@@ -24,6 +24,8 @@ export const photos = {
   /** A phone selfie clip frame with the eyes held shut (liveness/clips/README.md: 5.9-8.1 s). */
   eyesShutClip: `${sharedData}liveness/clips/repeating_video.mp4`,
   dogs: `${sharedData}faces/dlib-johns/examples/faces/dogs.jpg`,
+  cardSideways: `${sharedData}documents/cn-idcard-synthetic/chineseocr_card_xiaojing.png`,
+  cardScreenshot: `${sharedData}documents/cn-idcard-synthetic/chineseocr_card_xiaojing_with_ocr_result_screenshot.png`,
 };
 
 export const read = (file: string): Buffer => readFileSync(file);

@@ -112,3 +112,19 @@ export function stretchContrast(img: RgbImage): RgbImage {
   for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round((img.data[i]! - lo) * gain)));
   return { data, width: img.width, height: img.height };
 }
+
+/** The image turned clockwise by `quarterTurns` × 90°. */
+export function rotateQuarter(img: RgbImage, quarterTurns: 0 | 1 | 2 | 3): RgbImage {
+  if (quarterTurns === 0) return img;
+  const { width: w, height: h } = img;
+  const [ow, oh] = quarterTurns === 2 ? [w, h] : [h, w];
+  const data = new Uint8Array(img.data.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const [u, v] = quarterTurns === 1 ? [h - 1 - y, x] : quarterTurns === 2 ? [w - 1 - x, h - 1 - y] : [y, w - 1 - x];
+      const s = (y * w + x) * 3, d = (v * ow + u) * 3;
+      data[d] = img.data[s]!; data[d + 1] = img.data[s + 1]!; data[d + 2] = img.data[s + 2]!;
+    }
+  }
+  return { data, width: ow, height: oh };
+}
