@@ -95,24 +95,6 @@ export async function resizeRgb(img: RgbImage, width: number, height: number): P
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width, height };
 }
 
-/**
- * Auto-levels: a linear stretch that maps the 1st and 99th percentile of luma over the face to
- * 0 and 255 (same gain for every channel, so hues are kept). Undoes the washed-out look of old
- * and heavily compressed ID photos.
- */
-export function stretchContrast(img: RgbImage): RgbImage {
-  const gray = toGray(img);
-  const hist = new Uint32Array(256);
-  for (const v of gray) hist[Math.min(255, Math.round(v))]!++;
-  const pick = (q: number) => { let acc = 0; for (let i = 0; i < 256; i++) { acc += hist[i]!; if (acc >= q * gray.length) return i; } return 255; };
-  const lo = pick(0.01), hi = pick(0.99);
-  if (hi - lo < 8) return img;
-  const gain = 255 / (hi - lo);
-  const data = new Uint8Array(img.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round((img.data[i]! - lo) * gain)));
-  return { data, width: img.width, height: img.height };
-}
-
 /** The image turned clockwise by `quarterTurns` × 90°. */
 export function rotateQuarter(img: RgbImage, quarterTurns: 0 | 1 | 2 | 3): RgbImage {
   if (quarterTurns === 0) return img;
