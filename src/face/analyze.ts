@@ -12,7 +12,7 @@ import { embedFace, type EmbedderConfig } from './embed.ts';
 import { eyesOpen } from './eyes.ts';
 import { decodeImage, type DecodeLimits, type RgbImage } from './image.ts';
 import { detectLandmarks, fivePoints, type Point } from './landmarks.ts';
-import { assessQuality, imageMeasures, poseFromPoints, type PhotoKind, type QualityFinding, type QualityLimits, type QualityMeasures } from './quality.ts';
+import { assessQuality, imageMeasures, mouthOpening, poseFromPoints, type PhotoKind, type QualityFinding, type QualityLimits, type QualityMeasures } from './quality.ts';
 import { resizeRgb, rotateQuarter, type Box } from './raster.ts';
 
 export interface FaceModels {
@@ -136,6 +136,7 @@ export async function analyzePhoto(models: FaceModels, bytes: Uint8Array, kind: 
     ...imageMeasures(aligned),
     ...poseFromPoints(points),
     eyesOpen: Math.max(...eyes),
+    mouthOpen: mouthOpening(landmarks),
   };
   const findings = assessQuality(quality, kind, s.quality[kind]);
   lap('quality');

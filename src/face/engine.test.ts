@@ -90,6 +90,15 @@ test('a dog is not a person: the detector may see a face, the embedder does not 
   assert.ok(r.decision.score < 0.2);
 });
 
+test('mouth opening is measured (a liveness signal): a yawn against a closed mouth', async () => {
+  // liveness/clips/hippoyd_yawn_output_video.gif (Apache-2.0): mouth wide open about 0.8-2.3 s
+  const frame = (t: string) => execFileSync('ffmpeg', ['-loglevel', 'error', '-ss', t, '-i', photos.yawnClip, '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', '-']);
+  const open = await engine.analyze(frame('1.5'), 'live');
+  const closed = await engine.analyze(frame('0.2'), 'live');
+  assert.ok(open.quality!.mouthOpen > 0.5, String(open.quality!.mouthOpen));
+  assert.ok(closed.quality!.mouthOpen < 0.15, String(closed.quality!.mouthOpen));
+});
+
 test('quality: a blurred live photo is refused as blurry; the same blur on an ID photo is only a warning', async () => {
   const sharp = (await import('sharp')).default;
   const blurred = await sharp(read(photos.obama)).blur(6).jpeg().toBuffer();

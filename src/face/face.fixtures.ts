@@ -23,6 +23,8 @@ export const photos = {
   lfw: (name: string, n: number) => `${sharedData}lfw/images/${name}/${name}_${String(n).padStart(4, '0')}.jpg`,
   /** A phone selfie clip frame with the eyes held shut (liveness/clips/README.md: 5.9-8.1 s). */
   eyesShutClip: `${sharedData}liveness/clips/repeating_video.mp4`,
+  /** A man yawning in a car (liveness/clips README: mouth wide open about 0.8-2.3 s). */
+  yawnClip: `${sharedData}liveness/clips/hippoyd_yawn_output_video.gif`,
   dogs: `${sharedData}faces/dlib-johns/examples/faces/dogs.jpg`,
   cardSideways: `${sharedData}documents/cn-idcard-synthetic/chineseocr_card_xiaojing.png`,
   cardScreenshot: `${sharedData}documents/cn-idcard-synthetic/chineseocr_card_xiaojing_with_ocr_result_screenshot.png`,

@@ -24,6 +24,8 @@ export interface QualityMeasures {
   pitchDeg: number;
   /** Probability that the more open eye is open: low only when both eyes look shut. */
   eyesOpen: number | undefined;
+  /** Gap between the inner lips over the mouth's width (0 closed, about 0.3 and more wide open). */
+  mouthOpen: number;
 }
 
 export interface QualityLimits {
@@ -90,6 +92,12 @@ const deg = (rad: number) => (rad * 180) / Math.PI;
 const noseDepth = 0.5;
 /** In a frontal face the nose tip sits this far from the eye line towards the mouth (template). */
 const frontalNoseRatio = 0.494;
+
+/** Mouth opening from the 68 landmarks: inner-lip gap (62-66) over inner-corner distance (60-64). */
+export function mouthOpening(p: Point[]): number {
+  const width = Math.hypot(p[64]![0] - p[60]![0], p[64]![1] - p[60]![1]) || 1;
+  return Math.hypot(p[66]![0] - p[62]![0], p[66]![1] - p[62]![1]) / width;
+}
 
 /** Yaw and pitch from the five points: how far the nose tip is off where a frontal face has it. */
 export function poseFromPoints([le, re, nose, lm, rm]: Point[]): { yawDeg: number; pitchDeg: number } {
