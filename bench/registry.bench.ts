@@ -2,10 +2,12 @@
  * npm run bench:registry — rule-checked registrations per second, on PGlite and PostgreSQL.
  *
  * Each registration is the full workflow through the service layer: start → document (GB 11643
- * check, encryption) → consent → face step → rules (counts, blocklist, minors) → number
- * assignment under the person's lock → complete, every step persisted and audited, with the
- * audit sequencer chaining events in the background as in the server. The face decision is
- * injected by this harness (the face engine is measured by bench:face); nothing else is.
+ * check, encryption) → consent → liveness challenge → frame upload (replay check, fingerprints
+ * and the encrypted best frame stored) → face step (takes the best frame) → rules (counts,
+ * blocklist, minors) → number assignment under the person's lock → complete, every step
+ * persisted and audited, with the audit sequencer chaining events in the background as in the
+ * server. The frame analysis and the face decision are injected by this harness (they are
+ * measured by bench:liveness and bench:face); nothing else is.
  *
  * Options: --count N (registrations per database, default 3000), --concurrency C (default 32),
  * --only pglite|postgres.
@@ -21,6 +23,8 @@ import { startSequencer } from '../src/audit/audit.sequencer.ts';
 import { verifyAuditChain } from '../src/audit/audit.verify.ts';
 import { currentConsentVersion } from '../src/consent/consent.ts';
 import type { FaceVerifier } from '../src/face/face.ts';
+import { createLivenessService } from '../src/liveness/liveness.service.ts';
+import { harnessFrames, scriptedLivenessChecker } from '../src/liveness/liveness.test-harness.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '3000' }, concurrency: { type: 'string', default: '32' }, only: { type: 'string' } } });
 const count = Number(values.count);
@@ -73,7 +77,8 @@ async function run(name: string, rawDb: Database): Promise<Result> {
   const db = counted.db;
   const keyring = createKeyring(Buffer.alloc(32, 3));
   const world = await createWorld(db, { numbers: count + 100, firstMsisdn: 13900000000, policy: {} });
-  const svc = createRegistrationService({ db, keyring, clock: () => new Date(), face: harnessFace, deploymentCap: 10 });
+  const liveness = createLivenessService({ db, keyring, clock: () => new Date(), checker: scriptedLivenessChecker({ testHarness: true }) });
+  const svc = createRegistrationService({ db, keyring, clock: () => new Date(), face: harnessFace, liveness, deploymentCap: 10 });
   const sequencer = startSequencer(db, { intervalMs: 100, log: { error: (o, m) => console.error(m, o) } });
   const live = Buffer.from('live');
   const chip = Buffer.from('chip');
@@ -87,7 +92,9 @@ async function run(name: string, rawDb: Database): Promise<Result> {
     const r = await svc.start(a);
     await svc.captureDocument(a, r.id, { type: 'cn_resident_id', number: residentId(`19${String(50 + (i % 50)).padStart(2, '0')}0101`, i % 1000, String(110101 + Math.floor(i / 1000))), name: '测试用户', idPhoto: chip });
     await svc.recordConsent(a, r.id, { biometric: true, textVersion: currentConsentVersion, locale: 'zh-CN' });
-    await svc.submitFace(a, r.id, { livePhoto: live });
+    const challenge = await liveness.createForRegistration(a, r.id);
+    await liveness.submitFrames(a, challenge.sessionId, challenge.nonce, harnessFrames(live, 15));
+    await svc.submitFace(a, r.id, { livenessSessionId: challenge.sessionId });
     await svc.checkRules(a, r.id);
     await svc.assignNumber(a, r.id);
     const done = await svc.complete(a, r.id);

@@ -1,5 +1,5 @@
 /**
- * The `portrait` command: serve, migrate, id check, verify (faces), audit verify, seed-demo.
+ * The `portrait` command: serve, migrate, id check, verify (faces), liveness analyze, audit verify, seed-demo.
  * Exit codes: 0 success (valid, verified), 1 a negative answer (invalid, broken), 2 bad usage
  * or input.
  */
@@ -11,6 +11,7 @@ import { migrate } from '../db/migrate.ts';
 import { createPortrait, openDatabase } from '../server/server.ts';
 import { createFacePool } from '../face/face.pool.ts';
 import { runFaceVerify } from '../face/face.cli.ts';
+import { runLivenessAnalyze } from '../liveness/liveness.cli.ts';
 import { describeSeed, isEmpty, seedDemo } from '../demo/seed-demo.ts';
 
 const usage = `Usage: portrait <command>
@@ -24,6 +25,9 @@ const usage = `Usage: portrait <command>
   verify <id-photo> <live-photo> [--fmr 1e-3] [--json]
                         1:1 face match of a live photo against an ID photo
                         (exit 0 match, 1 no match, 2 bad input)
+  liveness analyze <video-or-frame-folder> [--challenge a,b,c] [--json]
+                        liveness analysis of a recording: actions found, passive score
+                        (exit 0 live, 1 not live, 2 bad input)
   audit verify [--json] [--data-dir DIR]
                         recompute the audit hash chain (exit 0 intact, 1 broken)
   seed-demo [--data-dir DIR]  seed the demo operator into an empty database
@@ -46,7 +50,7 @@ async function serve(args: string[]): Promise<number> {
   const face = config.faceEngine === 'onnx'
     ? await createFacePool({ size: config.faceWorkers, calibrationFile: config.faceCalibrationFile })
     : undefined;
-  const portrait = await createPortrait(config, { face });
+  const portrait = await createPortrait(config, { face, liveness: face });
   if (values['seed-demo'] && await isEmpty(portrait.db)) out.stdout(describeSeed(await seedDemo(portrait.db, portrait.services.staff)));
   const address = await portrait.app.listen({ port: config.port, host: config.host });
   out.stdout([
@@ -54,7 +58,7 @@ async function serve(args: string[]): Promise<number> {
     `  API          ${address}/v1`,
     `  API docs     ${address}/docs`,
     `  Health       ${address}/health`,
-    `  Face engine  ${face ? `${config.faceWorkers} worker threads` : 'none (FACE_ENGINE=none): manual review only'}`,
+    `  Face engine  ${face ? `${config.faceWorkers} worker threads (face match and liveness)` : 'none (FACE_ENGINE=none): manual review only'}`,
   ].join('\n'));
   const stop = async () => {
     await portrait.close();
@@ -87,6 +91,9 @@ export async function main(argv: string[]): Promise<number> {
         return await runIdCheck(rest, out);
       case 'verify':
         return await runFaceVerify(argv.slice(1), out);
+      case 'liveness':
+        if (sub !== 'analyze') break;
+        return await runLivenessAnalyze(rest, out);
       case 'audit':
         if (sub !== 'verify') break;
         return await withDatabase(rest, async (config, values) => {

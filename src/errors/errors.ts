@@ -26,6 +26,15 @@ export const errorCodes = {
   'face.image_invalid': { status: 422, title: 'The image cannot be decoded (not a JPEG, PNG, BMP or WebP image)' },
   'face.image_too_large': { status: 413, title: 'The image is larger than the configured byte or pixel limit' },
   'face.engine_busy': { status: 503, title: 'The face engine is at capacity; try again shortly' },
+  // liveness: uploads that cannot be analysed, and sessions that cannot take them (a face that
+  // does not blink is a result with reasons, not an error)
+  'liveness.frames_invalid': { status: 422, title: 'A frame cannot be decoded, or the upload breaks the documented limits' },
+  'liveness.session_not_found': { status: 404, title: 'Liveness session not found' },
+  'liveness.nonce_mismatch': { status: 403, title: 'The frames are not tagged with this session\'s nonce' },
+  'liveness.nonce_used': { status: 409, title: 'This liveness session has already taken its frames; start a new challenge' },
+  'liveness.challenge_expired': { status: 410, title: 'The liveness challenge has expired; start a new one' },
+  'liveness.too_many_sessions': { status: 429, title: 'Too many liveness challenges for this registration; use manual review' },
+  'liveness.required': { status: 409, title: 'The face step needs a passed liveness session of this registration' },
   // registration workflow
   'registration.not_found': { status: 404, title: 'Registration not found' },
   'registration.invalid_transition': { status: 409, title: 'This step is not allowed in the current state' },

@@ -20,6 +20,8 @@ export interface FaceModels {
   landmarks: ort.InferenceSession;
   embedder: ort.InferenceSession;
   eyes: ort.InferenceSession;
+  /** Passive anti-spoof classifier (liveness only). */
+  antispoof: ort.InferenceSession;
 }
 
 export interface AnalyzeSettings {

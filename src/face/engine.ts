@@ -8,7 +8,7 @@ import { estimatedFmrAt, loadCalibration, thresholdFor, type Calibration } from 
 import { cosine, defaultEmbedderConfig } from './embed.ts';
 import type { FaceDecision, FaceImages } from './face.ts';
 import { defaultDecodeLimits } from './image.ts';
-import { detectorModel, embedderModel, eyeModel, landmarkModel, loadModel } from './models.ts';
+import { antispoofModel, detectorModel, embedderModel, eyeModel, landmarkModel, loadModel } from './models.ts';
 import { defaultQualityLimits } from './quality.ts';
 
 export interface FaceEngineOptions {
@@ -26,11 +26,9 @@ export interface FaceVerification {
   timings: Partial<Record<Stage | 'compare' | 'total', number>>;
 }
 
-export interface FaceEngine {
+export interface FaceEngine extends FaceAnalyzer {
   readonly name: string;
-  readonly pipeline: string;
   readonly calibration: Calibration;
-  analyze(bytes: Uint8Array, kind: 'id' | 'live'): Promise<FaceAnalysis>;
   compare(id: FaceAnalysis, live: FaceAnalysis, targetFmr: number): FaceDecision;
   verify(images: FaceImages, targetFmr: number): Promise<FaceVerification>;
 }
@@ -47,14 +45,16 @@ export function pipelineId(settings: AnalyzeSettings): string {
 }
 
 export async function loadFaceModels(threads = 1): Promise<FaceModels> {
-  const [detector, landmarks, embedder, eyes] = await Promise.all(
-    [detectorModel, landmarkModel, embedderModel, eyeModel].map((m) => loadModel(m, threads)));
-  return { detector: detector!, landmarks: landmarks!, embedder: embedder!, eyes: eyes! };
+  const [detector, landmarks, embedder, eyes, antispoof] = await Promise.all(
+    [detectorModel, landmarkModel, embedderModel, eyeModel, antispoofModel].map((m) => loadModel(m, threads)));
+  return { detector: detector!, landmarks: landmarks!, embedder: embedder!, eyes: eyes!, antispoof: antispoof! };
 }
 
 export interface FaceAnalyzer {
   readonly pipeline: string;
   readonly settings: AnalyzeSettings;
+  /** The loaded models, for analyses built on the same pipeline (liveness). */
+  readonly models: FaceModels;
   analyze(bytes: Uint8Array, kind: 'id' | 'live'): Promise<FaceAnalysis>;
 }
 
@@ -62,7 +62,7 @@ export interface FaceAnalyzer {
 export async function createFaceAnalyzer(opts: Omit<FaceEngineOptions, 'calibrationFile'> = {}): Promise<FaceAnalyzer> {
   const settings: AnalyzeSettings = { decode: defaultDecodeLimits, quality: defaultQualityLimits, embedder: defaultEmbedderConfig, ...opts.settings };
   const models = await loadFaceModels(opts.threads ?? 1);
-  return { pipeline: pipelineId(settings), settings, analyze: (bytes, kind) => analyzePhoto(models, bytes, kind, settings) };
+  return { pipeline: pipelineId(settings), settings, models, analyze: (bytes, kind) => analyzePhoto(models, bytes, kind, settings) };
 }
 
 export async function createFaceEngine(opts: FaceEngineOptions = {}): Promise<FaceEngine> {
@@ -86,8 +86,7 @@ export async function createFaceEngine(opts: FaceEngineOptions = {}): Promise<Fa
   }
 
   return {
-    name, pipeline, calibration,
-    analyze,
+    ...analyzer, name, calibration,
     compare,
     async verify(images, targetFmr) {
       const t0 = performance.now();

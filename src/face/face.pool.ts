@@ -1,6 +1,6 @@
 /**
  * A pool of face-engine worker threads. Face analysis is CPU-bound (tens of milliseconds per
- * photo); running it here would stall every HTTP request behind it. Requests queue up to a
+ * photo, hundreds for a liveness session); running it here would stall every HTTP request behind it. Requests queue up to a
  * bound and are then refused with `face.engine_busy`; a worker that dies is replaced and its
  * request fails instead of hanging.
  */
@@ -10,13 +10,17 @@ import { DomainError, type ErrorCode } from '../errors/errors.ts';
 import type { FaceAnalysis } from './analyze.ts';
 import type { FaceVerification } from './engine.ts';
 import type { FaceDecision, FaceImages, FaceVerifier } from './face.ts';
+import type { LivenessAnalysis, LivenessRequest } from '../liveness/analyze.ts';
+import type { FrameInput } from '../liveness/liveness.ts';
+import type { LivenessChecker } from '../liveness/liveness.service.ts';
 
 export interface WorkerInit { calibrated: boolean; calibrationFile: string | undefined }
 export type WorkerRequest =
   | { id: number; op: 'analyze'; bytes: Uint8Array; kind: 'id' | 'live' }
-  | { id: number; op: 'verify'; idPhoto: Uint8Array; livePhoto: Uint8Array; targetFmr: number };
+  | { id: number; op: 'verify'; idPhoto: Uint8Array; livePhoto: Uint8Array; targetFmr: number }
+  | { id: number; op: 'liveness'; frames: FrameInput[]; request: LivenessRequest };
 export type WorkerReply =
-  | { id: number; ok: true; result: FaceAnalysis | FaceVerification }
+  | { id: number; ok: true; result: FaceAnalysis | FaceVerification | LivenessAnalysis }
   | { id: number; ok: false; code: string | undefined; message: string };
 
 export interface FacePoolOptions {
@@ -29,7 +33,7 @@ export interface FacePoolOptions {
   calibrationFile?: string;
 }
 
-export interface FacePool extends FaceVerifier {
+export interface FacePool extends FaceVerifier, LivenessChecker {
   analyze(bytes: Uint8Array, kind: 'id' | 'live'): Promise<FaceAnalysis>;
   verifyDetailed(images: FaceImages, targetFmr: number): Promise<FaceVerification>;
   readonly size: number;
@@ -111,6 +115,7 @@ export async function createFacePool(opts: FacePoolOptions = {}): Promise<FacePo
     size,
     analyze: (bytes, kind) => submit<FaceAnalysis>({ id: nextId++, op: 'analyze', bytes, kind }),
     verifyDetailed,
+    checkLiveness: (frames, request) => submit<LivenessAnalysis>({ id: nextId++, op: 'liveness', frames, request }),
     async verify(images, targetFmr): Promise<FaceDecision> { return (await verifyDetailed(images, targetFmr)).decision; },
     async close() {
       closing = true;

@@ -1,11 +1,12 @@
 /**
- * A face-engine worker thread: loads the models once, then answers `analyze` and `verify`
- * requests from face.pool.ts one at a time. Errors travel back as data with their code, so a
+ * A face-engine worker thread: loads the models once, then answers `analyze`, `verify` and
+ * `liveness` requests from face.pool.ts one at a time. Errors travel back as data with their code, so a
  * bad image never takes the worker down.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isDomainError } from '../errors/errors.ts';
 import { createFaceAnalyzer, createFaceEngine, type FaceAnalyzer, type FaceEngine } from './engine.ts';
+import { analyzeLiveness } from '../liveness/analyze.ts';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './face.pool.ts';
 
 const init = workerData as WorkerInit;
@@ -24,6 +25,7 @@ port.on('message', (req: WorkerRequest) => {
     try {
       const engine = await ready;
       if (req.op === 'analyze') return { id: req.id, ok: true, result: await engine.analyze(req.bytes, req.kind) };
+      if (req.op === 'liveness') return { id: req.id, ok: true, result: await analyzeLiveness(engine, req.frames, req.request) };
       if (!('verify' in engine)) throw new Error('this pool was started without a calibration');
       return { id: req.id, ok: true, result: await engine.verify({ idPhoto: req.idPhoto, livePhoto: req.livePhoto }, req.targetFmr) };
     } catch (e) {

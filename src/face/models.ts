@@ -34,6 +34,13 @@ export const embedderModel: ModelSpec = { id: 'fr_feature', optimization: 'exten
 /** Eye state (open / closed) from a 24x24 grey crop around one eye. */
 export const eyeModel: ModelSpec = { id: 'fr_eye', optimization: 'all', npmPackage: faceplugin, file: 'model/fr_eye.onnx', sha256: '1afcea006abc1ccac3c517022abde0aa092bed74ff3c9fe6878483ef9e6e38de' };
 
+/**
+ * Passive anti-spoof classifier (MiniFASNet-style, 3 classes; class 0 = live face) on a 128x128
+ * BGR crop of the face box enlarged 2.7x, raw 0-255 pixels. Class order and channel order were
+ * measured on ../shared/data (silent-face live and spoof photos, replay-apfol live and replayed videos).
+ */
+export const antispoofModel: ModelSpec = { id: 'fr_liveness', optimization: 'all', npmPackage: faceplugin, file: 'model/fr_liveness.onnx', sha256: 'afa783b7e902fdfcf323a7240cac2a1c580c25314ea4161129dc1b0d100dc32d' };
+
 const require = createRequire(import.meta.url);
 
 export function modelPath(spec: ModelSpec): string {

@@ -47,6 +47,9 @@ export const expected: Record<string, readonly [Outcome, Outcome, Outcome, Outco
   'GET /v1/registrations/{id}':                                 [U, O, O, O, O, F, F, F, F, F],
   'POST /v1/registrations/{id}/document':                       [U, O, O, F, F, F, F, F, F, F],
   'POST /v1/registrations/{id}/consent':                        [U, O, O, F, F, F, F, F, F, F],
+  'POST /v1/registrations/{id}/liveness':                       [U, O, O, F, F, F, F, F, F, F],
+  'POST /v1/liveness/{sessionId}/frames':                       [U, O, O, F, F, F, F, F, F, F],
+  'GET /v1/liveness/{sessionId}':                               [U, O, O, O, F, F, F, F, F, F],
   'POST /v1/registrations/{id}/face':                           [U, O, O, F, F, F, F, F, F, F],
   'POST /v1/registrations/{id}/manual-review':                  [U, O, O, F, F, F, F, F, F, F],
   'POST /v1/registrations/{id}/manual-review/decision':         [U, F, O, F, F, F, F, F, F, F],
@@ -161,7 +164,19 @@ export const requests: Record<string, Build> = {
     url: `/v1/registrations/${(await w.fresh.registration('document_captured')).id}/consent`,
     body: { biometric: true, textVersion: currentConsentVersion, locale: 'zh-CN' },
   }),
-  'POST /v1/registrations/{id}/face': async (w) => ({ url: `/v1/registrations/${(await w.fresh.registration('consent_recorded')).id}/face`, body: { livePhoto: photo } }),
+  'POST /v1/registrations/{id}/liveness': async (w) => ({ url: `/v1/registrations/${(await w.fresh.registration('consent_recorded')).id}/liveness`, body: {} }),
+  'POST /v1/liveness/{sessionId}/frames': async (w) => {
+    const c = await w.fresh.livenessSession((await w.fresh.registration('consent_recorded')).id);
+    return { url: `/v1/liveness/${c.sessionId}/frames`, body: { nonce: c.nonce, frames: Array.from({ length: 15 }, (_, i) => ({ t: i * 100, image: base64(`frame ${i}`) })) } };
+  },
+  'GET /v1/liveness/{sessionId}': async (w) => {
+    const id = (await w.fresh.registration('consent_recorded')).id;
+    return { url: `/v1/liveness/${await w.fresh.passedLiveness(id)}` };
+  },
+  'POST /v1/registrations/{id}/face': async (w) => {
+    const id = (await w.fresh.registration('consent_recorded')).id;
+    return { url: `/v1/registrations/${id}/face`, body: { livenessSessionId: await w.fresh.passedLiveness(id) } };
+  },
   'POST /v1/registrations/{id}/manual-review': async (w) => ({ url: `/v1/registrations/${(await w.fresh.registration('consent_recorded')).id}/manual-review` }),
   'POST /v1/registrations/{id}/manual-review/decision': async (w) => ({
     url: `/v1/registrations/${(await w.fresh.registration('manual_review_pending')).id}/manual-review/decision`,

@@ -12,6 +12,7 @@ import { loadConfig } from '../config/config.ts';
 import { createPortrait, type Portrait } from '../server/server.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
+import { harnessFrames, scriptedLivenessChecker } from '../liveness/liveness.test-harness.ts';
 import { systemActor } from '../audit/audit.ts';
 import { currentConsentVersion } from '../consent/consent.ts';
 import { numbersRepository } from '../numbers/numbers.repository.ts';
@@ -46,7 +47,8 @@ export async function buildWorld() {
   const face = scriptedFaceVerifier({ testHarness: config.testHarness, fallback: true });
   let clockOffsetMs = 0;
   const now = () => new Date(Date.now() + clockOffsetMs);
-  const portrait: Portrait = await createPortrait(config, { db: await openPglite(), face, clock: now, background: false, warn: () => undefined });
+  const liveness = scriptedLivenessChecker({ testHarness: config.testHarness });
+  const portrait: Portrait = await createPortrait(config, { db: await openPglite(), face, liveness, clock: now, background: false, warn: () => undefined });
   const { db, services } = portrait;
   const tokens = {} as Record<StaffCaller, string>;
   const passwords = {} as Record<StaffCaller, string>;
@@ -147,12 +149,24 @@ export async function buildWorld() {
     if (upTo >= 1) await reg.captureDocument(agent(), id, { type: p.type, number: p.number, name: p.name, idPhoto: Buffer.from(base64('chip'), 'base64') });
     if (upTo >= 2) await reg.recordConsent(agent(), id, { biometric: true, textVersion: currentConsentVersion, locale: 'zh-CN' });
     if (state === 'manual_review_pending') await reg.requestManualReview(agent(), id);
-    if (upTo >= 3) await reg.submitFace(agent(), id, { livePhoto: Buffer.from(base64('live'), 'base64') });
+    if (upTo >= 3) await reg.submitFace(agent(), id, { livenessSessionId: await passedLiveness(id) });
     if (upTo >= 4) await reg.checkRules(agent(), id);
     if (upTo >= 5) await reg.assignNumber(agent(), id);
     const now = await reg.get(agent(), id);
     if (now.state !== state) throw new Error(`setup: registration reached ${now.state}, not ${state}`);
     return { id, person: p };
+  }
+
+  /** A liveness challenge of A's registration `id` (at consent_recorded), as agentA starts it. */
+  async function livenessSession(id: string) {
+    return services.liveness.createForRegistration(agent(), id);
+  }
+
+  /** A passed liveness session of A's registration `id` (the scripted analysis passes it). */
+  async function passedLiveness(id: string): Promise<string> {
+    const c = await livenessSession(id);
+    await services.liveness.submitFrames(agent(), c.sessionId, c.nonce, harnessFrames(Buffer.from(base64(`live ${next()}`), 'base64')));
+    return c.sessionId;
   }
 
   /** A completed registration of A: a number held by a new person. */
@@ -211,7 +225,7 @@ export async function buildWorld() {
       blocklistEntry: String(blocked.id),
     },
     fresh: {
-      registration, held, verification, reverification, availableMsisdn,
+      registration, held, verification, reverification, availableMsisdn, livenessSession, passedLiveness,
       async session(who: StaffCaller): Promise<string> { return login(who); },
       async apiKey(): Promise<string> {
         return String((await ok('adminA', 'POST', `/v1/tenants/${tenantA}/api-keys`, { name: `Key ${next()}`, scopes: ['three_element_check'] })).id);

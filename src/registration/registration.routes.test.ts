@@ -5,6 +5,7 @@ import { loadConfig } from '../config/config.ts';
 import { createPortrait, type Portrait } from '../server/server.ts';
 import { seedDemo, type DemoSeed } from '../demo/seed-demo.ts';
 import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
+import { scriptedLivenessChecker } from '../liveness/liveness.test-harness.ts';
 import { residentId } from './registration.fixtures.ts';
 
 const config = loadConfig({ PORTRAIT_MASTER_KEY: 'ab'.repeat(32), LOG_LEVEL: 'silent', PORTRAIT_TEST_HARNESS: '1' });
@@ -15,6 +16,7 @@ describe('registration over HTTP, from login to receipt', () => {
   let seed: DemoSeed;
   let token = '';
   const face = scriptedFaceVerifier({ testHarness: config.testHarness });
+  const liveness = scriptedLivenessChecker({ testHarness: config.testHarness });
 
   async function call(method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) {
     const res = await portrait.app.inject({ method, url, ...(body !== undefined ? { payload: body as object } : {}), headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
@@ -22,7 +24,7 @@ describe('registration over HTTP, from login to receipt', () => {
   }
 
   before(async () => {
-    portrait = await createPortrait(config, { db: await openPglite(), face, background: false, warn: () => undefined });
+    portrait = await createPortrait(config, { db: await openPglite(), face, liveness, background: false, warn: () => undefined });
     seed = await seedDemo(portrait.db, portrait.services.staff);
   });
   after(async () => { await portrait.close(); });
@@ -65,9 +67,21 @@ describe('registration over HTTP, from login to receipt', () => {
     const consent = await call('POST', `/v1/registrations/${id}/consent`, { biometric: true, textVersion: text.body.version, locale: 'zh-CN' });
     assert.equal(consent.body.consent.textSha256, text.body.sha256);
 
-    const matched = await call('POST', `/v1/registrations/${id}/face`, { livePhoto: img('live') });
+    const challenge = await call('POST', `/v1/registrations/${id}/liveness`, { testActions: ['blink', 'turn_left'] });
+    assert.equal(challenge.status, 201, JSON.stringify(challenge.body));
+    assert.deepEqual(challenge.body.actions, ['blink', 'turn_left']);
+    assert.equal(challenge.body.prompts[0]['zh-CN'], '请眨眼');
+    const frames = [img('live'), ...Array.from({ length: 14 }, (_, i) => img(`frame ${i}`))].map((image, i) => ({ t: i * 100, image }));
+    const judged = await call('POST', `/v1/liveness/${challenge.body.sessionId}/frames`, { nonce: challenge.body.nonce, frames });
+    assert.equal(judged.status, 200, JSON.stringify(judged.body));
+    assert.equal(judged.body.live, true);
+    assert.equal(judged.body.state, 'passed');
+    assert.equal((await call('POST', `/v1/liveness/${challenge.body.sessionId}/frames`, { nonce: challenge.body.nonce, frames })).body.type,
+      'https://portrait.dev/problems/liveness.nonce_used', 'one upload per challenge');
+    const matched = await call('POST', `/v1/registrations/${id}/face`, { livenessSessionId: challenge.body.sessionId });
     assert.equal(matched.body.state, 'face_verified');
     assert.equal(face.calls.at(-1)!.idPhoto.toString(), 'image bytes for chip (test)');
+    assert.equal(face.calls.at(-1)!.livePhoto.toString(), 'image bytes for live (test)', 'the best frame of the session is what is matched');
 
     assert.equal((await call('POST', `/v1/registrations/${id}/rules`)).body.state, 'rules_passed');
     const reserved = await call('POST', `/v1/registrations/${id}/number-reservation`, { msisdn: '17000000005' });

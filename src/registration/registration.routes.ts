@@ -101,10 +101,14 @@ export function registrationRoutes(deps: { registrations: RegistrationService })
     app.post('/v1/registrations/:id/face', {
       bodyLimit: IMAGE_BODY_LIMIT,
       schema: {
-        tags, security, summary: 'Match the live face against the document photo', params: Params, headers: IdemHeaders, response: responses,
-        body: Type.Object({ livePhoto: Base64Image, idPhoto: Type.Optional(Base64Image) }, { additionalProperties: false }),
+        tags, security, params: Params, headers: IdemHeaders, response: responses,
+        summary: 'Match the live face (the best frame of a passed liveness session of this registration) against the document photo',
+        body: Type.Object({
+          livenessSessionId: Type.String({ format: 'uuid', description: 'A passed liveness session of this registration (POST /v1/registrations/{id}/liveness); used up by this step' }),
+          idPhoto: Type.Optional(Base64Image),
+        }, { additionalProperties: false }),
       },
-    }, async (req) => svc.submitFace(req.principal, req.params.id, { livePhoto: image(req.body.livePhoto)!, idPhoto: image(req.body.idPhoto) }, idem(req.headers, req.url, req.body)));
+    }, async (req) => svc.submitFace(req.principal, req.params.id, { livenessSessionId: req.body.livenessSessionId, idPhoto: image(req.body.idPhoto) }, idem(req.headers, req.url, req.body)));
 
     app.post('/v1/registrations/:id/manual-review', {
       schema: { tags, security, summary: 'Ask a store manager to verify the person in place of the face match', params: Params, headers: IdemHeaders, response: responses },

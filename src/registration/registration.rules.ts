@@ -30,7 +30,12 @@ function requireState(flow: RegistrationFlow, ...states: RegistrationFlow['state
   if (!states.includes(flow.state)) throw new DomainError('registration.invalid_transition', `Not allowed in state '${flow.state}'`);
 }
 
-export function createRuleSteps(deps: { keyring: Keyring; subscribers: SubscribersRepository; deploymentCap: number; face: FaceVerifier | undefined }) {
+/** Where the face step gets the live face: the best frame of a passed liveness session of the registration. */
+export interface LivenessGate {
+  takeBestFrame(q: Queryable, sessionId: string, registrationId: string, now: Date): Promise<Buffer>;
+}
+
+export function createRuleSteps(deps: { keyring: Keyring; subscribers: SubscribersRepository; deploymentCap: number; face: FaceVerifier | undefined; liveness: LivenessGate | undefined }) {
   const { keyring, subscribers } = deps;
 
   function engine(): FaceVerifier {
@@ -39,13 +44,20 @@ export function createRuleSteps(deps: { keyring: Keyring; subscribers: Subscribe
   }
 
   return {
-    /** 1:1 match of the live face against the document photo, at the operator's target FMR. */
-    async faceStep(ctx: Ctx, input: { livePhoto: Buffer; idPhoto?: Buffer }, captures: ReturnType<typeof createCapturesRepository>): Promise<RegistrationEvent> {
+    /**
+     * 1:1 match of the live face against the document photo, at the operator's target FMR. The
+     * live face is the best frame of a passed liveness session of this registration, taken (and
+     * the session used up) in the step's transaction: no photo from elsewhere can stand in.
+     */
+    async faceStep(ctx: Ctx, input: { livenessSessionId: string; idPhoto?: Buffer }, captures: ReturnType<typeof createCapturesRepository>): Promise<RegistrationEvent> {
       const face = engine();
+      if (!deps.liveness) throw new DomainError('registration.face_engine_unavailable');
       requireState(ctx.flow, 'consent_recorded');
+      if (!ctx.flow.consent?.biometric) throw new DomainError('registration.invalid_transition', 'No biometric consent was given; use manual review');
       const idPhoto = input.idPhoto ?? await captures.get(ctx.q, ctx.flow.id, 'id_photo');
       if (!idPhoto) throw new DomainError('request.invalid', 'No photo of the document: send idPhoto or capture it with the document');
-      const d = await face.verify({ idPhoto, livePhoto: input.livePhoto }, ctx.policy.faceFalseMatchRate);
+      const livePhoto = await deps.liveness.takeBestFrame(ctx.q, input.livenessSessionId, ctx.flow.id, ctx.now);
+      const d = await face.verify({ idPhoto, livePhoto }, ctx.policy.faceFalseMatchRate);
       return {
         type: 'face_result', match: d.match, reasons: d.reasons,
         verification: { method: 'face', score: d.score, threshold: d.threshold, targetFmr: d.targetFmr, estimatedFmr: d.estimatedFmr, engine: d.engine, at: ctx.now.toISOString() },

@@ -1,4 +1,5 @@
 import { describe, test, before, after } from 'node:test';
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { testTargets } from '../db/test-databases.ts';
 import type { Database } from '../db/database.ts';
@@ -8,6 +9,7 @@ import { currentConsentVersion } from '../consent/consent.ts';
 import { createRegistrationService, type RegistrationService } from './registration.service.ts';
 import { createWorld, residentId, type World } from './registration.fixtures.ts';
 import type { Principal } from '../staff/principal.ts';
+import { testLiveness, type TestLiveness } from '../liveness/liveness.test-harness.ts';
 
 const keyring = testKeyring();
 const consent = { biometric: true, textVersion: currentConsentVersion, locale: 'zh-CN' as const };
@@ -19,11 +21,11 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 }
 
 /** Runs a registration up to `until` (inclusive) and returns its id. */
-async function register(svc: RegistrationService, agent: Principal, idNumber: string, until: 'rules' | 'assign' | 'complete' = 'complete', name = '张三') {
+async function register(svc: RegistrationService, live: TestLiveness, agent: Principal, idNumber: string, until: 'rules' | 'assign' | 'complete' = 'complete', name = '张三') {
   const r = await svc.start(agent);
   await svc.captureDocument(agent, r.id, { type: 'cn_resident_id', number: idNumber, name, idPhoto: photo('chip') });
   await svc.recordConsent(agent, r.id, consent);
-  await svc.submitFace(agent, r.id, { livePhoto: photo('live') });
+  await svc.submitFace(agent, r.id, { livenessSessionId: await live.pass(agent, r.id, photo('live')) });
   const ruled = await svc.checkRules(agent, r.id);
   if (until === 'rules' || ruled.state !== 'rules_passed') return ruled;
   const assigned = await svc.assignNumber(agent, r.id);
@@ -38,10 +40,12 @@ for (const target of await testTargets()) {
     const clock = testClock();
     const face = scriptedFaceVerifier({ testHarness: true });
     let svc: RegistrationService;
+    let live: TestLiveness;
     before(async () => {
       db = await target.open();
       world = await createWorld(db, { numbers: 40 });
-      svc = createRegistrationService({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
+      live = testLiveness(db, keyring, clock.clock);
+      svc = createRegistrationService({ db, keyring, clock: clock.clock, face, liveness: live.service, deploymentCap: 10 });
     });
     after(async () => { await target.close(db); });
 
@@ -56,7 +60,7 @@ for (const target of await testTargets()) {
       assert.equal(JSON.stringify(captured).includes(id), false, 'the full number never leaves the service');
       assert.equal((await db.query('SELECT 1 FROM captures WHERE registration_id = $1', [r.id])).rows.length, 1);
       assert.equal((await svc.recordConsent(world.agent, r.id, consent)).state, 'consent_recorded');
-      const verified = await svc.submitFace(world.agent, r.id, { livePhoto: photo('live') });
+      const verified = await svc.submitFace(world.agent, r.id, { livenessSessionId: await live.pass(world.agent, r.id, photo('live')) });
       assert.equal(verified.state, 'face_verified');
       assert.equal(face.calls.at(-1)?.idPhoto.toString(), 'image:chip', 'the stored chip photo was compared');
       assert.equal((await db.query('SELECT 1 FROM captures WHERE registration_id = $1', [r.id])).rows.length, 0, 'raw images deleted');
@@ -84,7 +88,7 @@ for (const target of await testTargets()) {
     test('no step can be skipped or repeated out of order', async () => {
       const r = await svc.start(world.agent);
       assert.equal(await codeOf(svc.recordConsent(world.agent, r.id, consent)), 'registration.invalid_transition');
-      assert.equal(await codeOf(svc.submitFace(world.agent, r.id, { livePhoto: photo('x') })), 'registration.invalid_transition');
+      assert.equal(await codeOf(svc.submitFace(world.agent, r.id, { livenessSessionId: randomUUID() })), 'registration.invalid_transition');
       assert.equal(await codeOf(svc.assignNumber(world.agent, r.id)), 'registration.invalid_transition');
       assert.equal(await codeOf(svc.complete(world.agent, r.id)), 'registration.invalid_transition');
       await svc.captureDocument(world.agent, r.id, { type: 'cn_resident_id', number: residentId('19900101', 12), name: '李四' });
@@ -137,19 +141,20 @@ for (const target of await testTargets()) {
       const r = await svc.start(world.agent);
       await svc.captureDocument(world.agent, r.id, { type: 'cn_resident_id', number: residentId('19800303', 16), name: '周九', idPhoto: photo('chip') });
       await svc.recordConsent(world.agent, r.id, consent);
-      assert.equal((await svc.submitFace(world.agent, r.id, { livePhoto: photo('a') })).state, 'consent_recorded');
-      assert.equal((await svc.submitFace(world.agent, r.id, { livePhoto: photo('b') })).faceAttempts, 2);
-      const last = await svc.submitFace(world.agent, r.id, { livePhoto: photo('c') });
+      const attempt = async (frame: string) => svc.submitFace(world.agent, r.id, { livenessSessionId: await live.pass(world.agent, r.id, photo(frame)) });
+      assert.equal((await attempt('a')).state, 'consent_recorded');
+      assert.equal((await attempt('b')).faceAttempts, 2);
+      const last = await attempt('c');
       assert.equal(last.state, 'rejected');
       assert.equal(last.reasonCode, 'face.no_match');
     });
 
     test('without a face engine only manual review is open, decided by a store manager and recorded as such', async () => {
-      const noEngine = createRegistrationService({ db, keyring, clock: clock.clock, face: undefined, deploymentCap: 10 });
+      const noEngine = createRegistrationService({ db, keyring, clock: clock.clock, face: undefined, liveness: undefined, deploymentCap: 10 });
       const r = await noEngine.start(world.agent);
       await noEngine.captureDocument(world.agent, r.id, { type: 'cn_resident_id', number: residentId('19750505', 17), name: '吴十' });
       await noEngine.recordConsent(world.agent, r.id, { ...consent, biometric: false });
-      assert.equal(await codeOf(noEngine.submitFace(world.agent, r.id, { livePhoto: photo('x'), idPhoto: photo('y') })), 'registration.face_engine_unavailable');
+      assert.equal(await codeOf(noEngine.submitFace(world.agent, r.id, { livenessSessionId: randomUUID(), idPhoto: photo('y') })), 'registration.face_engine_unavailable');
       assert.equal((await noEngine.requestManualReview(world.agent, r.id)).state, 'manual_review_pending');
       assert.deepEqual((await noEngine.listPendingReview(world.manager)).map((x) => x.id).includes(r.id), true);
       assert.equal(await codeOf(noEngine.decideManualReview(world.agent, r.id, { approved: true, note: 'checked' })), 'auth.forbidden');
@@ -164,7 +169,7 @@ for (const target of await testTargets()) {
       const r = await svc.start(world.agent);
       await svc.captureDocument(world.agent, r.id, { type: 'cn_resident_id', number: residentId('19750505', 18), name: '郑一' });
       await svc.recordConsent(world.agent, r.id, { ...consent, biometric: false });
-      assert.equal(await codeOf(svc.submitFace(world.agent, r.id, { livePhoto: photo('x'), idPhoto: photo('y') })), 'registration.invalid_transition');
+      assert.equal(await codeOf(svc.submitFace(world.agent, r.id, { livenessSessionId: randomUUID(), idPhoto: photo('y') })), 'registration.invalid_transition');
     });
 
     test('an agent cannot touch another store\'s registration; the regulator can read but not act', async () => {
@@ -181,7 +186,7 @@ for (const target of await testTargets()) {
     test('a flow survives a restart: a new service instance continues it', async () => {
       const r = await svc.start(world.agent);
       await svc.captureDocument(world.agent, r.id, { type: 'cn_resident_id', number: residentId('19880808', 19), name: '冯二', idPhoto: photo('chip') });
-      const restarted = createRegistrationService({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
+      const restarted = createRegistrationService({ db, keyring, clock: clock.clock, face, liveness: live.service, deploymentCap: 10 });
       assert.equal((await restarted.recordConsent(world.agent, r.id, consent)).state, 'consent_recorded');
     });
   });
@@ -191,9 +196,11 @@ for (const target of await testTargets()) {
     const clock = testClock();
     const face = scriptedFaceVerifier({ testHarness: true });
     let svc: RegistrationService;
+    let live: TestLiveness;
     before(async () => {
       db = await target.open();
-      svc = createRegistrationService({ db, keyring, clock: clock.clock, face, deploymentCap: 7 });
+      live = testLiveness(db, keyring, clock.clock);
+      svc = createRegistrationService({ db, keyring, clock: clock.clock, face, liveness: live.service, deploymentCap: 7 });
     });
     after(async () => { await target.close(db); });
 
@@ -201,21 +208,21 @@ for (const target of await testTargets()) {
       const a = await createWorld(db, { numbers: 10 });
       const b = await createWorld(db, { numbers: 10 });
       const id = residentId('19700101', 21);
-      for (let i = 0; i < 5; i++) assert.equal((await register(svc, a.agent, id)).state, 'completed');
-      const sixth = await register(svc, a.agent, id);
+      for (let i = 0; i < 5; i++) assert.equal((await register(svc, live, a.agent, id)).state, 'completed');
+      const sixth = await register(svc, live, a.agent, id);
       assert.equal(sixth.state, 'rejected');
       assert.equal(sixth.reasonCode, 'policy.operator_cap_reached');
-      assert.equal((await register(svc, b.agent, id)).state, 'completed');
-      assert.equal((await register(svc, b.agent, id)).state, 'completed');
-      const eighth = await register(svc, b.agent, id);
+      assert.equal((await register(svc, live, b.agent, id)).state, 'completed');
+      assert.equal((await register(svc, live, b.agent, id)).state, 'completed');
+      const eighth = await register(svc, live, b.agent, id);
       assert.equal(eighth.reasonCode, 'policy.deployment_cap_reached', 'deployment cap 7 across both operators');
     });
 
     test('the cap is configurable per operator', async () => {
       const w = await createWorld(db, { numbers: 5, policy: { maxActiveNumbersPerPerson: 1 } });
       const id = residentId('19700101', 22);
-      assert.equal((await register(svc, w.agent, id)).state, 'completed');
-      assert.equal((await register(svc, w.agent, id)).reasonCode, 'policy.operator_cap_reached');
+      assert.equal((await register(svc, live, w.agent, id)).state, 'completed');
+      assert.equal((await register(svc, live, w.agent, id)).reasonCode, 'policy.operator_cap_reached');
     });
 
     test('a blocklisted document is rejected with its reason', async () => {
@@ -223,7 +230,7 @@ for (const target of await testTargets()) {
       const id = residentId('19650606', 23);
       await db.query('INSERT INTO blocklist (id, tenant_id, doc_hmac, reason) VALUES (gen_random_uuid(), NULL, $1, $2)',
         [keyring.documentHmac('cn_resident_id', id), 'fraud ring']);
-      const r = await register(svc, w.agent, id);
+      const r = await register(svc, live, w.agent, id);
       assert.equal(r.state, 'rejected');
       assert.equal(r.reasonCode, 'policy.blocklisted');
     });
@@ -231,7 +238,7 @@ for (const target of await testTargets()) {
     test('a minor needs a verified adult guardian', async () => {
       const w = await createWorld(db, { numbers: 3 });
       const child = residentId('20180315', 24);
-      const alone = await register(svc, w.agent, child, 'rules', '冯小');
+      const alone = await register(svc, live, w.agent, child, 'rules', '冯小');
       assert.equal(alone.reasonCode, 'policy.guardian_required');
 
       const r = await svc.start(w.agent);
@@ -241,14 +248,14 @@ for (const target of await testTargets()) {
       assert.equal(await codeOf(svc.addGuardian(w.agent, r.id, { document: teen, relation: 'parent', method: 'manual_review' })), 'auth.forbidden');
       await svc.addGuardian(w.manager, r.id, { document: teen, relation: 'parent', method: 'manual_review' });
       await svc.recordConsent(w.agent, r.id, consent);
-      await svc.submitFace(w.agent, r.id, { livePhoto: photo('live') });
+      await svc.submitFace(w.agent, r.id, { livenessSessionId: await live.pass(w.agent, r.id, photo('live')) });
       assert.equal((await svc.checkRules(w.agent, r.id)).reasonCode, 'policy.guardian_not_adult');
 
       const r2 = await svc.start(w.agent);
       await svc.captureDocument(w.agent, r2.id, { type: 'cn_resident_id', number: child, name: '冯小', idPhoto: photo('chip') });
       await svc.recordConsent(w.agent, r2.id, consent);
       await svc.addGuardian(w.agent, r2.id, { document: { type: 'cn_resident_id', number: residentId('19800101', 26), name: '冯父' }, relation: 'parent', method: 'face', idPhoto: photo('g-chip'), livePhoto: photo('g-live') });
-      await svc.submitFace(w.agent, r2.id, { livePhoto: photo('live') });
+      await svc.submitFace(w.agent, r2.id, { livenessSessionId: await live.pass(w.agent, r2.id, photo('live')) });
       const passed = await svc.checkRules(w.agent, r2.id);
       assert.equal(passed.state, 'rules_passed');
       assert.deepEqual(passed.guardian, { relation: 'parent', method: 'face' });
@@ -257,7 +264,7 @@ for (const target of await testTargets()) {
     test('50 simultaneous registrations of one person never exceed the cap nor share a number', async () => {
       const w = await createWorld(db, { numbers: 60 });
       const id = residentId('19600101', 27);
-      const results = await Promise.allSettled(Array.from({ length: 50 }, () => register(svc, w.agent, id)));
+      const results = await Promise.allSettled(Array.from({ length: 50 }, () => register(svc, live, w.agent, id)));
       const done = results.filter((r) => r.status === 'fulfilled' && r.value.state === 'completed').length;
       const { rows } = await db.query<{ n: number; distinct_numbers: number }>(
         `SELECT count(*)::int AS n, count(DISTINCT n.id)::int AS distinct_numbers FROM numbers n
@@ -276,7 +283,7 @@ for (const target of await testTargets()) {
 
     test('50 simultaneous registrations of different people each get their own number', async () => {
       const w = await createWorld(db, { numbers: 50 });
-      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => register(svc, w.agent, residentId('19700101', 100 + i, '110102'))));
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => register(svc, live, w.agent, residentId('19700101', 100 + i, '110102'))));
       assert.equal(results.filter((r) => r.state === 'completed').length, 50);
       const { rows } = await db.query<{ n: number; d: number }>(
         "SELECT count(*)::int AS n, count(DISTINCT holder_id)::int AS d FROM numbers WHERE tenant_id = $1 AND state = 'active'", [w.tenantId]);
@@ -284,7 +291,7 @@ for (const target of await testTargets()) {
       const r = await svc.start(w.agent);
       await svc.captureDocument(w.agent, r.id, { type: 'cn_resident_id', number: residentId('19700101', 999, '110102'), name: '多一', idPhoto: photo('c') });
       await svc.recordConsent(w.agent, r.id, consent);
-      await svc.submitFace(w.agent, r.id, { livePhoto: photo('l') });
+      await svc.submitFace(w.agent, r.id, { livenessSessionId: await live.pass(w.agent, r.id, photo('l')) });
       await svc.checkRules(w.agent, r.id);
       assert.equal(await codeOf(svc.assignNumber(w.agent, r.id)), 'registration.number_unavailable', 'inventory exhausted');
     });

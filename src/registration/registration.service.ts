@@ -22,7 +22,7 @@ import { createCapturesRepository } from './captures.repository.ts';
 import { transition, isEnded, type RegistrationEvent, type RegistrationFlow } from './registration.ts';
 import { toView, type Receipt, type RegistrationView } from './registration.view.ts';
 import { maskDocumentNumber, maskName } from '../privacy/mask.ts';
-import { createRuleSteps } from './registration.rules.ts';
+import { createRuleSteps, type LivenessGate } from './registration.rules.ts';
 
 export interface RegistrationServiceDeps {
   db: Database;
@@ -30,6 +30,8 @@ export interface RegistrationServiceDeps {
   clock: () => Date;
   /** The face engine; undefined = face step unavailable (manual review only). */
   face: FaceVerifier | undefined;
+  /** Passed liveness sessions, whose best frame the face step matches; undefined = face step unavailable. */
+  liveness: LivenessGate | undefined;
   /** Cap on held numbers per person across all operators of the deployment. */
   deploymentCap: number;
 }
@@ -144,7 +146,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     return out;
   }
 
-  const rules = createRuleSteps({ keyring, subscribers, deploymentCap: deps.deploymentCap, face: deps.face });
+  const rules = createRuleSteps({ keyring, subscribers, deploymentCap: deps.deploymentCap, face: deps.face, liveness: deps.liveness });
 
   return {
     /** Opens a registration at the agent's own store. */
@@ -196,8 +198,9 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       });
     },
 
-    submitFace(p: Principal | undefined, id: string, input: { livePhoto: Buffer; idPhoto?: Buffer }, idem?: Idempotency) {
-      return step(p, id, idem, FRONT_DESK, (ctx) => rules.faceStep(ctx, input, captures));
+    /** The face match on the best frame of a passed liveness session; one transaction, so the session is used only with a recorded decision. */
+    submitFace(p: Principal | undefined, id: string, input: { livenessSessionId: string; idPhoto?: Buffer }, idem?: Idempotency) {
+      return step(p, id, idem, FRONT_DESK, (ctx) => rules.faceStep(ctx, input, captures), { locked: true });
     },
 
     requestManualReview(p: Principal | undefined, id: string, idem?: Idempotency) {

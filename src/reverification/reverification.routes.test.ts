@@ -5,12 +5,11 @@ import type { Database } from '../db/database.ts';
 import { buildApp, type App } from '../http/app.ts';
 import { testClock, testKeyring } from '../staff/staff.fixtures.ts';
 import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
-import { createRegistrationService } from '../registration/registration.service.ts';
 import { createWorld, residentId, type World } from '../registration/registration.fixtures.ts';
 import type { Principal } from '../staff/principal.ts';
 import { createVerificationService } from '../verification/verification.service.ts';
 import { verificationRoutes } from '../verification/verification.routes.ts';
-import { headerAuthenticate, registerNumber, type Registered } from '../verification/verification.test-support.ts';
+import { headerAuthenticate, registerNumber, type Registered, testRegistrations } from '../verification/verification.test-support.ts';
 import { createReverificationService } from './reverification.service.ts';
 import { reverificationRoutes } from './reverification.routes.ts';
 
@@ -37,7 +36,7 @@ for (const target of await testTargets()) {
         adminA: a.admin, agentA: a.agent, managerA: a.manager, adminB: b.admin,
         regulator: { kind: 'staff', staffId: '00000000-0000-4000-8000-0000000000bb', role: 'regulator', tenantId: null, storeId: null },
       };
-      held = await registerNumber(db, createRegistrationService({ db, keyring, clock: clock.clock, face, deploymentCap: 10 }), a.agent, H.id, H.name);
+      held = await registerNumber(db, testRegistrations({ db, keyring, clock: clock.clock, face, deploymentCap: 10 }), a.agent, H.id, H.name);
       app = await buildApp({
         bodyLimitBytes: 65536, logLevel: 'silent', version: 'test', authenticate: headerAuthenticate(() => principals), health: async () => ({}),
         routes: [

@@ -4,14 +4,13 @@ import { testTargets } from '../db/test-databases.ts';
 import type { Database } from '../db/database.ts';
 import { testClock, testKeyring } from '../staff/staff.fixtures.ts';
 import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
-import { createRegistrationService, type RegistrationService } from '../registration/registration.service.ts';
 import { createWorld, residentId, type World } from '../registration/registration.fixtures.ts';
 import { randomUUID } from 'node:crypto';
 import { numbersRepository } from '../numbers/numbers.repository.ts';
 import { tenantsRepository } from '../tenants/tenants.repository.ts';
 import type { Principal } from '../staff/principal.ts';
 import { createVerificationService, type VerificationService } from '../verification/verification.service.ts';
-import { auditOf, codeOf, photo, registerNumber, type Registered } from '../verification/verification.test-support.ts';
+import { auditOf, codeOf, photo, registerNumber, type Registered, testRegistrations, type TestRegistrations } from '../verification/verification.test-support.ts';
 import { createReverificationService, type ReverificationService } from './reverification.service.ts';
 
 const keyring = testKeyring();
@@ -26,7 +25,7 @@ for (const target of await testTargets()) {
     let b: World;
     const clock = testClock();
     const face = scriptedFaceVerifier({ testHarness: true });
-    let registrations: RegistrationService;
+    let registrations: TestRegistrations;
     let verifications: VerificationService;
     let svc: ReverificationService;
 
@@ -42,7 +41,7 @@ for (const target of await testTargets()) {
       db = await target.open();
       a = await createWorld(db, { numbers: 20, policy: { reverificationDeadlineHours: 72 } });
       b = await createWorld(db, { numbers: 5 });
-      registrations = createRegistrationService({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
+      registrations = testRegistrations({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
       verifications = createVerificationService({ db, keyring, clock: clock.clock, face });
       svc = createReverificationService({ db, clock: clock.clock });
     });

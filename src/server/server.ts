@@ -38,12 +38,16 @@ import { blocklistRoutes } from '../blocklist/blocklist.routes.ts';
 import { createStatisticsService } from '../statistics/statistics.service.ts';
 import { statisticsRoutes } from '../statistics/statistics.routes.ts';
 import { createSweeper, type SweepTask } from '../sweeper/sweeper.ts';
+import { createLivenessService, type LivenessChecker } from '../liveness/liveness.service.ts';
+import { livenessRoutes } from '../liveness/liveness.routes.ts';
 
 export const version = '0.1.0';
 
 export interface PortraitOptions {
   /** The face engine; none = the face step answers 503 and manual review is the only path. */
   face?: FaceVerifier;
+  /** Liveness analysis (the face engine's worker pool); the face step needs a passed session. */
+  liveness?: LivenessChecker;
   clock?: () => Date;
   /** Start the audit sequencer and the sweeper (default true). */
   background?: boolean;
@@ -56,7 +60,10 @@ export interface Portrait {
   app: App;
   db: Database;
   keyring: Keyring;
-  services: { staff: ReturnType<typeof createStaffService>; registrations: ReturnType<typeof createRegistrationService>; tenants: ReturnType<typeof createTenantsService> };
+  services: {
+    staff: ReturnType<typeof createStaffService>; registrations: ReturnType<typeof createRegistrationService>;
+    tenants: ReturnType<typeof createTenantsService>; liveness: ReturnType<typeof createLivenessService>;
+  };
   sweep(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
@@ -73,7 +80,10 @@ export async function createPortrait(config: Config, opts: PortraitOptions = {})
   const keyring = createKeyring(loadMasterKey({ masterKey: config.masterKey, keyFile: config.keyFile ?? join(config.dataDir, 'portrait.key') }, warn));
 
   const staff = createStaffService({ db, keyring, clock, sessionTtlMinutes: config.staffSessionTtlMinutes });
-  const registrations = createRegistrationService({ db, keyring, clock, face: opts.face, deploymentCap: config.maxActiveNumbersPerPersonDeployment });
+  const liveness = createLivenessService({ db, keyring, clock, checker: opts.liveness, testHarness: config.testHarness });
+  const registrations = createRegistrationService({
+    db, keyring, clock, face: opts.face, liveness: opts.liveness ? liveness : undefined, deploymentCap: config.maxActiveNumbersPerPersonDeployment,
+  });
   const captures = createCapturesRepository(keyring);
   const deploymentCap = config.maxActiveNumbersPerPersonDeployment;
   const verifications = createVerificationService({ db, keyring, clock, face: opts.face });
@@ -98,6 +108,7 @@ export async function createPortrait(config: Config, opts: PortraitOptions = {})
       staffRoutes({ staff }),
       consentRoutes(),
       registrationRoutes({ registrations }),
+      livenessRoutes({ liveness }),
       verificationRoutes({ verifications }),
       subscribersRoutes({ subscribers }),
       reverificationRoutes({ reverifications }),
@@ -114,6 +125,7 @@ export async function createPortrait(config: Config, opts: PortraitOptions = {})
   const tasks: SweepTask[] = [
     { name: 'registrations_expired', run: () => registrations.expireDue() },
     { name: 'captures_purged', run: () => captures.purge(db, clock()) },
+    { name: 'liveness_swept', run: () => liveness.sweep() },
     { name: 'reverifications_suspended', run: () => reverifications.suspendOverdue(clock()) },
     { name: 'numbers_recycled', run: async () => { const r = await transfers.recycleNumbers(clock()); return r.recycled + r.released; } },
     { name: 'staff_sessions_purged', run: async () => { const r = await staff.purgeExpired(); return r.sessions + r.loginFailures; } },
@@ -126,7 +138,7 @@ export async function createPortrait(config: Config, opts: PortraitOptions = {})
 
   return {
     app, db, keyring,
-    services: { staff, registrations, tenants },
+    services: { staff, registrations, tenants, liveness },
     sweep: () => sweeper.runOnce(),
     async close() {
       await sweeper.stop();

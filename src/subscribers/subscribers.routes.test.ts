@@ -5,13 +5,12 @@ import type { Database } from '../db/database.ts';
 import { buildApp, type App } from '../http/app.ts';
 import { testClock, testKeyring } from '../staff/staff.fixtures.ts';
 import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
-import { createRegistrationService } from '../registration/registration.service.ts';
 import { createWorld, residentId, type World } from '../registration/registration.fixtures.ts';
 import { maskMsisdn } from '../numbers/numbers.ts';
 import type { Principal } from '../staff/principal.ts';
 import { createVerificationService } from '../verification/verification.service.ts';
 import { verificationRoutes } from '../verification/verification.routes.ts';
-import { headerAuthenticate, registerNumber, type Registered } from '../verification/verification.test-support.ts';
+import { headerAuthenticate, registerNumber, type Registered, testRegistrations } from '../verification/verification.test-support.ts';
 import { createSubscribersService } from './subscribers.service.ts';
 import { subscribersRoutes } from './subscribers.routes.ts';
 
@@ -39,7 +38,7 @@ for (const target of await testTargets()) {
         noScope: { kind: 'api_key', keyId: 'k-none', tenantId: world.tenantId, scopes: [], rateLimitPerMinute: 100 },
         agent: world.agent,
       };
-      const registrations = createRegistrationService({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
+      const registrations = testRegistrations({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
       held = await registerNumber(db, registrations, world.agent, ID, NAME);
       app = await buildApp({
         bodyLimitBytes: 65536, logLevel: 'silent', version: 'test', authenticate: headerAuthenticate(() => principals), health: async () => ({}),

@@ -4,7 +4,6 @@ import { testTargets } from '../db/test-databases.ts';
 import type { Database } from '../db/database.ts';
 import { testClock, testKeyring } from '../staff/staff.fixtures.ts';
 import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
-import { createRegistrationService } from '../registration/registration.service.ts';
 import { createWorld, residentId, type World } from '../registration/registration.fixtures.ts';
 import { maskMsisdn } from '../numbers/numbers.ts';
 import { numbersRepository } from '../numbers/numbers.repository.ts';
@@ -13,7 +12,7 @@ import { readDocument } from './identity.ts';
 import { createSubscribersRepository } from './subscribers.repository.ts';
 import { createVerificationService, type VerificationService } from '../verification/verification.service.ts';
 import type { VerificationPurpose } from '../verification/verification.ts';
-import { auditOf, codeOf, photo, registerNumber, type Registered } from '../verification/verification.test-support.ts';
+import { auditOf, codeOf, photo, registerNumber, type Registered, testRegistrations } from '../verification/verification.test-support.ts';
 import { createSubscribersService, type SubscribersService } from './subscribers.service.ts';
 
 const keyring = testKeyring();
@@ -44,7 +43,7 @@ for (const target of await testTargets()) {
       db = await target.open();
       a = await createWorld(db, { code: `a-${target.name}`, numbers: 10, policy: { reverificationDeadlineHours: 48 } });
       b = await createWorld(db, { code: `b-${target.name}`, numbers: 10 });
-      const registrations = createRegistrationService({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
+      const registrations = testRegistrations({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
       verifications = createVerificationService({ db, keyring, clock: clock.clock, face });
       svc = createSubscribersService({ db, keyring, clock: clock.clock });
       pA1 = await registerNumber(db, registrations, a.agent, P.id, P.name);

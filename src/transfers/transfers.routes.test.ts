@@ -5,12 +5,11 @@ import type { Database } from '../db/database.ts';
 import { buildApp, type App } from '../http/app.ts';
 import { testClock, testKeyring } from '../staff/staff.fixtures.ts';
 import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
-import { createRegistrationService, type RegistrationService } from '../registration/registration.service.ts';
 import { createWorld, residentId, type World } from '../registration/registration.fixtures.ts';
 import type { Principal } from '../staff/principal.ts';
 import { createVerificationService } from '../verification/verification.service.ts';
 import { verificationRoutes } from '../verification/verification.routes.ts';
-import { headerAuthenticate, registerNumber } from '../verification/verification.test-support.ts';
+import { headerAuthenticate, registerNumber, testRegistrations, type TestRegistrations } from '../verification/verification.test-support.ts';
 import { createTransfersService } from './transfers.service.ts';
 import { transfersRoutes } from './transfers.routes.ts';
 
@@ -24,7 +23,7 @@ for (const target of await testTargets()) {
     let on: World;
     let off: World;
     let app: App;
-    let registrations: RegistrationService;
+    let registrations: TestRegistrations;
     const clock = testClock();
     const face = scriptedFaceVerifier({ testHarness: true });
     let principals: Record<string, Principal> = {};
@@ -34,7 +33,7 @@ for (const target of await testTargets()) {
       on = await createWorld(db, { numbers: 5, policy: { transferEnabled: true, coolingOffDays: 7 } });
       off = await createWorld(db, { numbers: 2 });
       principals = { agentOn: on.agent, managerOn: on.manager, adminOn: on.admin, agentOff: off.agent, adminOff: off.admin };
-      registrations = createRegistrationService({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
+      registrations = testRegistrations({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
       app = await buildApp({
         bodyLimitBytes: 65536, logLevel: 'silent', version: 'test', authenticate: headerAuthenticate(() => principals), health: async () => ({}),
         routes: [

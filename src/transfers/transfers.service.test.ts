@@ -4,14 +4,13 @@ import { testTargets } from '../db/test-databases.ts';
 import type { Database } from '../db/database.ts';
 import { testClock, testKeyring } from '../staff/staff.fixtures.ts';
 import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
-import { createRegistrationService, type RegistrationService } from '../registration/registration.service.ts';
 import { createWorld, residentId, type World } from '../registration/registration.fixtures.ts';
 import { numbersRepository } from '../numbers/numbers.repository.ts';
 import type { StaffPrincipal } from '../staff/principal.ts';
 import { createVerificationService, type VerificationService } from '../verification/verification.service.ts';
 import { createReverificationService } from '../reverification/reverification.service.ts';
 import { createSubscribersService } from '../subscribers/subscribers.service.ts';
-import { auditOf, codeOf, photo, registerNumber } from '../verification/verification.test-support.ts';
+import { auditOf, codeOf, photo, registerNumber, testRegistrations, type TestRegistrations } from '../verification/verification.test-support.ts';
 import { createTransfersService, type TransfersService } from './transfers.service.ts';
 
 const keyring = testKeyring();
@@ -28,7 +27,7 @@ for (const target of await testTargets()) {
     let off: World;
     const clock = testClock();
     const face = scriptedFaceVerifier({ testHarness: true });
-    let registrations: RegistrationService;
+    let registrations: TestRegistrations;
     let verifications: VerificationService;
     let svc: TransfersService;
 
@@ -43,7 +42,7 @@ for (const target of await testTargets()) {
       db = await target.open();
       a = await createWorld(db, { numbers: 12, policy: { transferEnabled: true, coolingOffDays: 30, maxActiveNumbersPerPerson: 2 } });
       off = await createWorld(db, { numbers: 3 });
-      registrations = createRegistrationService({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
+      registrations = testRegistrations({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
       verifications = createVerificationService({ db, keyring, clock: clock.clock, face });
       svc = createTransfersService({ db, keyring, clock: clock.clock, deploymentCap: 10 });
     });

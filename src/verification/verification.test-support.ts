@@ -1,27 +1,36 @@
 /**
  * Test support for the after-registration tests (verification, subscribers, re-verification,
  * transfers; not a test file): numbers registered through the real registration workflow with
- * the scripted face verifier, and the header-to-principal authenticator for `app.inject()`.
+ * the scripted face verifier and liveness checker, and the header-to-principal authenticator for `app.inject()`.
  */
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { DomainError } from '../errors/errors.ts';
 import { currentConsentVersion } from '../consent/consent.ts';
 import { numbersRepository } from '../numbers/numbers.repository.ts';
-import type { RegistrationService } from '../registration/registration.service.ts';
+import { createRegistrationService, type RegistrationService, type RegistrationServiceDeps } from '../registration/registration.service.ts';
+import { testLiveness, type TestLiveness } from '../liveness/liveness.test-harness.ts';
 import type { Principal, StaffPrincipal } from '../staff/principal.ts';
 
 export const photo = (s: string): Buffer => Buffer.from(`image:${s}`);
 
+/** The registration service with the scripted liveness checker's sessions in front of its face step. */
+export type TestRegistrations = RegistrationService & { live: TestLiveness };
+
+export function testRegistrations(deps: Omit<RegistrationServiceDeps, 'liveness'>): TestRegistrations {
+  const live = testLiveness(deps.db, deps.keyring, deps.clock);
+  return Object.assign(createRegistrationService({ ...deps, liveness: live.service }), { live });
+}
+
 export interface Registered { numberId: string; msisdn: string; subscriberId: string; registrationId: string }
 
 /** Registers one number (the chosen `msisdn`, else the first available) for a person through every step of the real workflow. */
-export async function registerNumber(db: Database, svc: RegistrationService, agent: StaffPrincipal, idNumber: string, name: string, msisdn?: string): Promise<Registered> {
+export async function registerNumber(db: Database, svc: TestRegistrations, agent: StaffPrincipal, idNumber: string, name: string, msisdn?: string): Promise<Registered> {
   const r = await svc.start(agent);
   if (msisdn) await svc.reserveNumber(agent, r.id, msisdn);
   await svc.captureDocument(agent, r.id, { type: 'cn_resident_id', number: idNumber, name, idPhoto: photo('chip') });
   await svc.recordConsent(agent, r.id, { biometric: true, textVersion: currentConsentVersion, locale: 'zh-CN' });
-  await svc.submitFace(agent, r.id, { livePhoto: photo('live') });
+  await svc.submitFace(agent, r.id, { livenessSessionId: await svc.live.pass(agent, r.id, photo('live')) });
   const ruled = await svc.checkRules(agent, r.id);
   if (ruled.state !== 'rules_passed') throw new Error(`registration refused: ${ruled.reasonCode}`);
   const assigned = await svc.assignNumber(agent, r.id);

@@ -146,13 +146,13 @@ test('bad input is refused, not averaged into NaN', () => {
   assert.equal(tarAtFmr([-Infinity, 0.9], [0.1, -Infinity], 0.5).tar, 0.5); // a failed pair mapped to -Infinity is fine
 });
 
-test('O(n log n): 200,000 scored pairs in 10 folds well within a few seconds', () => {
+// A quadratic pass over 200,000 pairs (4e10 steps) would run for many minutes: the timeout catches it without
+// timing a fast run on a shared machine (the benchmark prints real timings).
+test('200,000 scored pairs in 10 folds: accuracy as expected, no quadratic pass', { timeout: 120_000 }, () => {
   const g = normals(100_000, 0.6, 0.15, 3), i = normals(100_000, 0.1, 0.1, 4);
-  const started = performance.now();
   const scored = [...g, ...i].map((score, k) => ({ fold: (k % 10) + 1, same: k < g.length, score }));
   const k = kFoldAccuracy(scored);
   equalErrorRate(g, i);
   tarAtFmr(g, i, 1e-3);
   assert.ok(k.mean > 0.95 && k.mean < 0.99, String(k.mean)); // two normals 3.5 sd apart: about 97.8%
-  assert.ok(performance.now() - started < 5000, `${performance.now() - started} ms`);
 });

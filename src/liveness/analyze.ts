@@ -1,0 +1,149 @@
+/**
+ * One liveness session analysed: the uploaded frames measured one by one (frame-signals.ts),
+ * then judged as a series: capture times, a face throughout, one person, the same person
+ * (embeddings of sampled frames against the best frame), a face that changes shape, motion
+ * without cuts, the passive anti-spoof score, and the asked actions in order. Runs in a face
+ * worker thread (it needs the models); the replay check against earlier sessions is the
+ * service's, which owns the database.
+ */
+import { alignFace } from '../face/align.ts';
+import { cosine, embedFace } from '../face/embed.ts';
+import type { FaceAnalyzer } from '../face/engine.ts';
+import { fivePoints } from '../face/landmarks.ts';
+import { DomainError } from '../errors/errors.ts';
+import { detectActions, restPose, type PoseSample } from './actions.ts';
+import { liveLogProbability } from './antispoof.ts';
+import type { LivenessAction } from './challenge.ts';
+import { decodeFrame, frameSignals, type FrameSignals } from './frame-signals.ts';
+import { frameLimits, type FrameInput, type LivenessDecision, type LivenessReason } from './liveness.ts';
+import { checkPresence, checkTiming, deformation, findCuts, motionLimits, zigzags } from './motion.ts';
+import { matchSequence } from './sequence.ts';
+import { fingerprint } from './replay.ts';
+
+export const sessionLimits = {
+  /** Frames sampled (besides the best) for the identity and anti-spoof checks. */
+  sampledFrames: 6,
+  /** Sampled frames are taken among those within this many degrees of the rest pose. */
+  sampleMaxPoseDeg: 20,
+  /**
+   * Every sampled frame must be at least this similar (cosine) to the best frame. Frames of one
+   * person in one session score 0.5-0.9 here; different people below 0.3 (LFW impostors stay
+   * under 0.33 at FMR 1e-3).
+   */
+  minIdentityCosine: 0.35,
+  /**
+   * Median over the sampled frames of log10 P(live) from the passive model. Live webcam and phone
+   * clips here score -1.8 (a compressed webcam clip) to 0; the screen replay of that same webcam
+   * clip -3.7 (benchmark: bench/liveness).
+   */
+  minPassiveLogP: -2.7,
+} as const;
+
+export interface LivenessAnalysis extends LivenessDecision {
+  /** Per frame: SHA-256 of the bytes, a 64-bit difference hash and a normalised 32x24 thumbnail (replay check, replay.ts). */
+  hashes: { sha256: string; dhash: string; thumb: Uint8Array }[];
+  /** Session measures the decision rests on, for the audit trail and the benchmark. */
+  measures: { deformation: number | null; cuts: number[]; zigzags: number; crowdedFrames: number; rest: { yawDeg: number; pitchDeg: number; mouth: number } | null };
+}
+
+export interface LivenessRequest {
+  actions: LivenessAction[];
+  /** Milliseconds between the challenge's creation and the upload (frames cannot span more). */
+  challengeAgeMs?: number;
+}
+
+/** Priority of reasons when several apply: the most specific finding first. */
+const reasonOrder: LivenessReason[] = [
+  'liveness.too_few_frames', 'liveness.frames_replayed', 'liveness.timestamps_implausible', 'liveness.frames_inconsistent',
+  'liveness.face_missing', 'liveness.multiple_faces', 'liveness.identity_changed', 'liveness.static_face',
+  'liveness.motion_discontinuous', 'liveness.spoof_suspected', 'liveness.wrong_order', 'liveness.action_missing', 'liveness.too_slow',
+];
+export const sortReasons = (rs: Iterable<LivenessReason>): LivenessReason[] => [...new Set(rs)].sort((a, b) => reasonOrder.indexOf(a) - reasonOrder.indexOf(b));
+
+export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput[], req: LivenessRequest): Promise<LivenessAnalysis> {
+  const started = performance.now();
+  const timings: Record<string, number> = {};
+  let lap = started;
+  const mark = (stage: string) => { const now = performance.now(); timings[stage] = now - lap; lap = now; };
+  if (frames.length > frameLimits.maxFrames) throw new DomainError('liveness.frames_invalid', `At most ${frameLimits.maxFrames} frames are accepted`);
+  const times = frames.map((f) => f.t);
+  const reasons = new Set<LivenessReason>(checkTiming(times, req.challengeAgeMs));
+  const empty = { asked: req.actions.map((action) => ({ action, found: null })), events: [], passiveScore: null, identityMin: null, bestFrame: null };
+  const spanMs = frames.length ? times.at(-1)! - times[0]! : 0;
+  if (reasons.has('liveness.too_few_frames')) {
+    return { live: false, reasons: sortReasons(reasons), ...empty, frames: frames.length, framesWithFace: 0, spanMs, timings, hashes: [], measures: { deformation: null, cuts: [], zigzags: 0, crowdedFrames: 0, rest: null } };
+  }
+
+  // 1. each frame on its own
+  const signals: FrameSignals[] = [];
+  for (const [i, f] of frames.entries()) signals.push(await frameSignals(analyzer.models, await decodeFrame(f.bytes, i), f.bytes, i, f.t));
+  mark('frames');
+  const first = signals[0]!;
+  if (signals.some((s) => s.width !== first.width || s.height !== first.height)) reasons.add('liveness.frames_inconsistent');
+  const withFace = signals.filter((s) => s.landmarks);
+  for (const r of checkPresence(signals.map((s) => ({ t: s.t, hasFace: s.landmarks !== undefined })))) reasons.add(r);
+  const crowdedFrames = signals.filter((s) => s.crowded).length;
+  if (crowdedFrames > motionLimits.maxCrowdedFrames) reasons.add('liveness.multiple_faces');
+
+  // 2. the series: actions, order, shape change, continuity
+  const samples: (PoseSample & { s: FrameSignals })[] = withFace.map((s) => ({ t: s.t, yawDeg: s.yawDeg!, pitchDeg: s.pitchDeg!, eyes: s.eyes!, mouth: s.mouth!, ear: s.ear!, s }));
+  const rest = samples.length ? restPose(samples) : null;
+  const events = rest ? detectActions(samples, rest) : [];
+  const sequence = matchSequence(req.actions, events, first.t);
+  for (const r of sequence.reasons) reasons.add(r);
+  const cuts = findCuts(signals.map((s) => ({
+    t: s.t, thumb: s.thumb, ...(s.box ? { centre: [s.box.x + s.box.width / 2, s.box.y + s.box.height / 2] as [number, number], width: s.box.width } : {}),
+  })));
+  const zigs = zigzags(withFace.map((s) => ({ yawDeg: s.yawDeg!, centreX: s.box!.x + s.box!.width / 2, width: s.box!.width })));
+  if (cuts.length > motionLimits.maxCuts || zigs > motionLimits.maxZigzags) reasons.add('liveness.motion_discontinuous');
+
+  // 3. the best frontal frame, and frames sampled across the session
+  let best: (typeof samples)[number] | undefined, deform: number | null = null;
+  if (rest && samples.length) {
+    const cost = (p: PoseSample) => Math.abs(p.yawDeg - rest.yawDeg) + Math.abs(p.pitchDeg - rest.pitchDeg)
+      + 30 * (1 - Math.max(...p.eyes)) + 100 * Math.max(0, p.mouth - rest.mouth - 0.05);
+    best = samples.reduce((m, p) => (cost(p) < cost(m) ? p : m));
+    deform = deformation(withFace.map((s) => s.landmarks!), best.s.landmarks!);
+    // every action moves landmarks in a way no flat picture can; without one, a rigid face is a photo
+    if (events.length === 0 && deform < motionLimits.staticMaxDeformation) reasons.add('liveness.static_face');
+  }
+  mark('series');
+  let identityMin: number | null = null, passiveScore: number | null = null;
+  if (best && rest) {
+    const near = samples.filter((p) => p !== best && Math.abs(p.yawDeg - rest.yawDeg) <= sessionLimits.sampleMaxPoseDeg && Math.abs(p.pitchDeg - rest.pitchDeg) <= sessionLimits.sampleMaxPoseDeg);
+    const picked = spread(near, sessionLimits.sampledFrames);
+    const embeddings: Float32Array[] = [];
+    const live: number[] = [];
+    for (const p of [best, ...picked]) {
+      const img = await decodeFrame(frames[p.s.index]!.bytes, p.s.index);
+      const v = await embedFace(analyzer.models.embedder, alignFace(img, fivePoints(p.s.landmarks!)), analyzer.settings.embedder);
+      embeddings.push(v);
+      live.push(await liveLogProbability(analyzer.models.antispoof, img, p.s.box!));
+    }
+    identityMin = embeddings.length > 1 ? Math.min(...embeddings.slice(1).map((v) => cosine(embeddings[0]!, v))) : null;
+    passiveScore = median(live);
+    if (identityMin !== null && identityMin < sessionLimits.minIdentityCosine) reasons.add('liveness.identity_changed');
+    if (passiveScore < sessionLimits.minPassiveLogP) reasons.add('liveness.spoof_suspected');
+  }
+  mark('identity_and_antispoof');
+  timings.total = performance.now() - started;
+  return {
+    live: reasons.size === 0, reasons: sortReasons(reasons),
+    asked: sequence.asked, events, passiveScore, identityMin, bestFrame: best ? best.s.index : null,
+    frames: frames.length, framesWithFace: withFace.length, spanMs, timings,
+    hashes: signals.map((s) => ({ sha256: s.sha256, dhash: s.dhash, thumb: fingerprint(s.thumb) })),
+    measures: { deformation: deform, cuts, zigzags: zigs, crowdedFrames, rest },
+  };
+}
+
+/** Up to `n` items spread evenly over `xs` (in order). */
+function spread<T>(xs: T[], n: number): T[] {
+  if (xs.length <= n) return xs;
+  return Array.from({ length: n }, (_, i) => xs[Math.floor(((i + 0.5) * xs.length) / n)]!);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
