@@ -27,6 +27,7 @@ import { createRegistrationService } from '../../src/registration/registration.s
 import { currentConsentVersion } from '../../src/consent/consent.ts';
 import { analyzeLiveness, type LivenessAnalysis } from '../../src/liveness/analyze.ts';
 import { createLivenessService, type LivenessChecker, type ResultView } from '../../src/liveness/liveness.service.ts';
+import { arrayLiteral } from '../../src/liveness/liveness.repository.ts';
 import { quantile } from '../../src/face/evaluation/metrics.ts';
 import { attackTypes, buildSequences, type Sequence } from './sequences.ts';
 
@@ -77,7 +78,7 @@ async function submit(seq: Sequence): Promise<Outcome> {
   let challenge = await liveness.createForRegistration(world.agent, r.id, { actions: seq.actions.length ? seq.actions : undefined });
   if (seq.kind === 'nonce_reuse') challenge = { ...challenge, ...sessionsOf.get(seq.of!)! }; // the earlier session's id and nonce
   // the client captures for as long as its frames take, then uploads
-  nowMs += Math.round(seq.frames.length * 1000 / 15) + 500;
+  nowMs += (seq.captureMs ?? seq.frames.at(-1)!.t - seq.frames[0]!.t) + 500;
   last = undefined;
   let view: ResultView | undefined, error: string | undefined;
   try {
@@ -95,9 +96,21 @@ async function submit(seq: Sequence): Promise<Outcome> {
 
 /** The reasons that concern the asked actions; a probe without a challenge is judged without them. */
 const actionReasons = new Set(['liveness.action_missing', 'liveness.wrong_order', 'liveness.too_slow']);
+// Genuine windows of one clip overlap (the same frames in two windows): each genuine session is
+// judged as a first upload, against no earlier fingerprints; all of them are then in place for the attacks.
+const genuineFingerprints: Record<string, unknown>[] = [];
 for (const [i, seq] of sequences.entries()) {
   const probe = seq.actions.length === 0;
+  if (seq.kind === 'genuine') await db.query('DELETE FROM liveness_fingerprints');
+  else if (genuineFingerprints.length && sequences[i - 1]?.kind === 'genuine') {
+    await db.query('DELETE FROM liveness_fingerprints');
+    for (const r of genuineFingerprints) {
+      await db.query('INSERT INTO liveness_fingerprints (session_id, seen_at, sha256, bands, thumbs_enc) VALUES ($1, $2, $3::text[], $4::int[], $5)',
+        [r.session_id, r.seen_at, arrayLiteral(r.sha256 as string[]), arrayLiteral(r.bands as number[]), r.thumbs_enc]);
+    }
+  }
   const o = await submit(probe ? { ...seq, actions: ['blink'] } : seq);
+  if (seq.kind === 'genuine') genuineFingerprints.push(...(await db.query('SELECT * FROM liveness_fingerprints')).rows);
   if (probe) {
     o.reasons = o.reasons.filter((r) => !actionReasons.has(r));
     o.accepted = o.reasons.length === 0;

@@ -24,6 +24,8 @@ export interface Sequence {
   frames: FrameInput[];
   /** For replays: the genuine sequence whose upload this repeats (submitted first). */
   of?: string;
+  /** How long capturing took, ms, when the frames' times say otherwise (forged times). */
+  captureMs?: number;
 }
 
 /** Seeded generator (mulberry32). */
@@ -204,10 +206,11 @@ export async function buildSequences(m: Material): Promise<Sequence[]> {
 
   // impossible capture times on genuine frames
   for (const g of multi.slice(0, 3)) {
-    out.push({ kind: 'impossible_timestamps', name: `${g.name}: times reversed`, actions: g.actions, frames: g.frames.map((f, i) => ({ t: g.frames.at(-1 - i)!.t, bytes: f.bytes })) });
-    out.push({ kind: 'impossible_timestamps', name: `${g.name}: 60 fps claimed`, actions: g.actions, frames: g.frames.map((f, i) => ({ t: Math.round(i * 1000 / 60), bytes: f.bytes })) });
-    out.push({ kind: 'impossible_timestamps', name: `${g.name}: span longer than the challenge lived`, actions: g.actions, frames: g.frames.map((f) => ({ t: f.t * 8, bytes: f.bytes })) });
-    out.push({ kind: 'impossible_timestamps', name: `${g.name}: repeated times`, actions: g.actions, frames: g.frames.map((f, i) => ({ t: g.frames[i - (i % 2)]!.t, bytes: f.bytes })) });
+    const captureMs = g.frames.at(-1)!.t;
+    out.push({ kind: 'impossible_timestamps', name: `${g.name}: times reversed`, actions: g.actions, captureMs, frames: g.frames.map((f, i) => ({ t: g.frames.at(-1 - i)!.t, bytes: f.bytes })) });
+    out.push({ kind: 'impossible_timestamps', name: `${g.name}: 60 fps claimed`, actions: g.actions, captureMs, frames: g.frames.map((f, i) => ({ t: Math.round(i * 1000 / 60), bytes: f.bytes })) });
+    out.push({ kind: 'impossible_timestamps', name: `${g.name}: span longer than the challenge lived`, actions: g.actions, captureMs, frames: g.frames.map((f) => ({ t: f.t * 8, bytes: f.bytes })) });
+    out.push({ kind: 'impossible_timestamps', name: `${g.name}: repeated times`, actions: g.actions, captureMs, frames: g.frames.map((f, i) => ({ t: g.frames[i - (i % 2)]!.t, bytes: f.bytes })) });
   }
 
   // too few frames

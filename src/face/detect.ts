@@ -10,8 +10,9 @@ import { resizeRgb, toPlanar, type Box } from './raster.ts';
 
 export interface Detection extends Box { score: number }
 
-const inputWidth = 320;
-const inputHeight = 240;
+/** The detector's input: an image that fits inside it is analysed without resampling. */
+export const inputWidth = 320;
+export const inputHeight = 240;
 
 export interface DetectOptions {
   /** Candidates below this confidence are dropped (0-1). */
@@ -24,7 +25,7 @@ export async function detectFaces(session: ort.InferenceSession, img: RgbImage, 
   const scale = Math.min(inputWidth / img.width, inputHeight / img.height);
   const w = Math.max(1, Math.round(img.width * scale));
   const h = Math.max(1, Math.round(img.height * scale));
-  const resized = await resizeRgb(img, w, h);
+  const resized = w === img.width && h === img.height ? img : await resizeRgb(img, w, h);
   const canvas = new Uint8Array(inputWidth * inputHeight * 3).fill(127);
   const ox = Math.floor((inputWidth - w) / 2), oy = Math.floor((inputHeight - h) / 2);
   for (let y = 0; y < h; y++) canvas.set(resized.data.subarray(y * w * 3, (y + 1) * w * 3), ((y + oy) * inputWidth + ox) * 3);

@@ -21,7 +21,7 @@ export interface PoseSample {
   ear: number;
 }
 
-export interface Rest { yawDeg: number; pitchDeg: number; mouth: number }
+export interface Rest { yawDeg: number; pitchDeg: number; mouth: number; ear: number }
 
 export const actionThresholds = {
   /** Yaw away from rest (degrees) at which a turn starts, and that its peak must reach. */
@@ -36,7 +36,7 @@ export const actionThresholds = {
   blinkMaxMs: 500,
   /** Open eyes must be seen within this long before and after the closure, ms. */
   blinkOpenWithinMs: 450,
-  /** In a blink the landmarks' eye aspect ratio also drops below this share of the open eyes' around it. */
+  /** In a blink the landmarks' eye aspect ratio also drops below this share of its rest value. */
   blinkEarRatio: 0.85,
   /** Eyes are judged only with the head within this many degrees of rest (turned heads fool the eye model). */
   blinkFrontalDeg: 15,
@@ -56,13 +56,16 @@ function percentile(xs: number[], p: number): number {
 }
 
 /**
- * The rest pose: the median pose over the session (actions are brief excursions from it and
- * come in both directions), and the mouth's 20th percentile. Measured alternatives: the first
+ * The rest pose: the median pose and eye aspect ratio over the session (actions are brief
+ * excursions from it and come in both directions), and the mouth's 20th percentile. Measured alternatives: the first
  * second (sessions cut from real clips often start mid-action) and the densest pose cluster
  * (picked a held half-turn in apfol_real2) both missed turns in the labelled clips.
  */
 export function restPose(samples: PoseSample[]): Rest {
-  return { yawDeg: median(samples.map((s) => s.yawDeg)), pitchDeg: median(samples.map((s) => s.pitchDeg)), mouth: percentile(samples.map((s) => s.mouth), 0.2) };
+  return {
+    yawDeg: median(samples.map((s) => s.yawDeg)), pitchDeg: median(samples.map((s) => s.pitchDeg)),
+    mouth: percentile(samples.map((s) => s.mouth), 0.2), ear: median(samples.map((s) => s.ear)),
+  };
 }
 
 /**
@@ -112,7 +115,7 @@ function blinks(samples: PoseSample[], rest: Rest): ActionEvent[] {
       && samples.slice(j + 1, samples.indexOf(after)).every((s) => !frontal(s) || Math.max(...s.eyes) < th.eyesOpen);
     const least = samples.slice(i, j + 1).reduce((m, s) => (Math.max(...s.eyes) < Math.max(...m.eyes) ? s : m));
     // the lids must move in the landmarks too: the eye model alone is fooled by glare, glasses and photos
-    const lidsMoved = bracketed && Math.min(...samples.slice(i, j + 1).map((s) => s.ear)) <= th.blinkEarRatio * Math.min(before.ear, after.ear);
+    const lidsMoved = bracketed && Math.min(...samples.slice(i, j + 1).map((s) => s.ear)) <= th.blinkEarRatio * rest.ear;
     if (bracketed && lidsMoved && end - start <= th.blinkMaxMs) {
       out.push({ action: 'blink', startMs: start, endMs: end, peakMs: least.t, strength: 1 - Math.max(...least.eyes) });
     }

@@ -14,13 +14,21 @@ import { DomainError } from '../errors/errors.ts';
 import { detectActions, restPose, type PoseSample } from './actions.ts';
 import { liveLogProbability } from './antispoof.ts';
 import type { LivenessAction } from './challenge.ts';
-import { decodeFrame, frameSignals, type FrameSignals } from './frame-signals.ts';
+import { analysisSize, frameSignals, type FrameSignals } from './frame-signals.ts';
+import type { Box } from '../face/raster.ts';
+import { pointsBox, type Point } from '../face/landmarks.ts';
+import { decodeFrame } from './frame-decode.ts';
 import { frameLimits, type FrameInput, type LivenessDecision, type LivenessReason } from './liveness.ts';
 import { checkPresence, checkTiming, deformation, findCuts, motionLimits, zigzags } from './motion.ts';
 import { matchSequence } from './sequence.ts';
 import { fingerprint } from './replay.ts';
 
 export const sessionLimits = {
+  /**
+   * The detector runs on every this-many frames (and whenever tracking is lost); in between, the
+   * face is followed by its landmarks. Detection is most of a frame's cost.
+   */
+  detectEvery: 3,
   /** Frames sampled (besides the best) for the identity and anti-spoof checks. */
   sampledFrames: 6,
   /** Sampled frames are taken among those within this many degrees of the rest pose. */
@@ -76,12 +84,29 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
 
   // 1. each frame on its own
   const signals: FrameSignals[] = [];
-  for (const [i, f] of frames.entries()) signals.push(await frameSignals(analyzer.models, await decodeFrame(f.bytes, i), f.bytes, i, f.t));
+  // Between detections the face is followed by its landmarks: the last detected box, moved as
+  // the landmarks' centre moved. Keeping the detector's box (not one drawn around the landmarks)
+  // keeps the landmark model's view, and so the pose readings, the same on both kinds of frame.
+  let anchor: { box: Box; centre: [number, number] } | undefined, tracked: Box | undefined, sinceDetection = 0;
+  for (const [i, f] of frames.entries()) {
+    const img = await decodeFrame(f.bytes, i, analysisSize);
+    const track = sinceDetection < sessionLimits.detectEvery - 1 ? tracked : undefined;
+    const s = await frameSignals(analyzer.models, img, img.source, f.bytes, i, f.t, track);
+    signals.push(s);
+    sinceDetection = s.detected ? 0 : sinceDetection + 1;
+    if (!s.landmarks) { anchor = tracked = undefined; continue; }
+    const centre = landmarkCentre(s.landmarks);
+    if (s.detected) anchor = { box: s.box!, centre };
+    tracked = anchor && plausibleTrack(pointsBox(s.landmarks), anchor.box, img)
+      ? { ...anchor.box, x: anchor.box.x + centre[0] - anchor.centre[0], y: anchor.box.y + centre[1] - anchor.centre[1] }
+      : undefined;
+  }
   mark('frames');
   const first = signals[0]!;
   if (signals.some((s) => s.width !== first.width || s.height !== first.height)) reasons.add('liveness.frames_inconsistent');
   const withFace = signals.filter((s) => s.landmarks);
-  for (const r of checkPresence(signals.map((s) => ({ t: s.t, hasFace: s.landmarks !== undefined })))) reasons.add(r);
+  // presence is judged where the detector looked (a tracked frame always has its landmarks)
+  for (const r of checkPresence(signals.filter((s) => s.detected).map((s) => ({ t: s.t, hasFace: s.landmarks !== undefined })))) reasons.add(r);
   const crowdedFrames = signals.filter((s) => s.crowded).length;
   if (crowdedFrames > motionLimits.maxCrowdedFrames) reasons.add('liveness.multiple_faces');
 
@@ -91,10 +116,14 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
   const events = rest ? detectActions(samples, rest) : [];
   const sequence = matchSequence(req.actions, events, first.t);
   for (const r of sequence.reasons) reasons.add(r);
-  const cuts = findCuts(signals.map((s) => ({
-    t: s.t, thumb: s.thumb, ...(s.box ? { centre: [s.box.x + s.box.width / 2, s.box.y + s.box.height / 2] as [number, number], width: s.box.width } : {}),
-  })));
-  const zigs = zigzags(withFace.map((s) => ({ yawDeg: s.yawDeg!, centreX: s.box!.x + s.box!.width / 2, width: s.box!.width })));
+  // motion is followed on the landmarks (the same measure on detected and tracked frames)
+  const faceBox = (s: FrameSignals) => pointsBox(s.landmarks!);
+  const cuts = findCuts(signals.map((s) => {
+    if (!s.landmarks) return { t: s.t, thumb: s.thumb };
+    const b = faceBox(s);
+    return { t: s.t, thumb: s.thumb, centre: [b.x + b.width / 2, b.y + b.height / 2] as [number, number], width: b.width };
+  }));
+  const zigs = zigzags(withFace.map((s) => { const b = faceBox(s); return { yawDeg: s.yawDeg!, centreX: b.x + b.width / 2, width: b.width }; }));
   if (cuts.length > motionLimits.maxCuts || zigs > motionLimits.maxZigzags) reasons.add('liveness.motion_discontinuous');
 
   // 3. the best frontal frame, and frames sampled across the session
@@ -116,9 +145,11 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
     const live: number[] = [];
     for (const p of [best, ...picked]) {
       const img = await decodeFrame(frames[p.s.index]!.bytes, p.s.index);
-      const v = await embedFace(analyzer.models.embedder, alignFace(img, fivePoints(p.s.landmarks!)), analyzer.settings.embedder);
+      const k = img.width / p.s.analysedWidth; // landmarks and box were measured at the analysis size
+      const v = await embedFace(analyzer.models.embedder, alignFace(img, fivePoints(p.s.landmarks!).map(([x, y]) => [x * k, y * k])), analyzer.settings.embedder);
       embeddings.push(v);
-      live.push(await liveLogProbability(analyzer.models.antispoof, img, p.s.box!));
+      const b = p.s.box!;
+      live.push(await liveLogProbability(analyzer.models.antispoof, img, { x: b.x * k, y: b.y * k, width: b.width * k, height: b.height * k }));
     }
     identityMin = embeddings.length > 1 ? Math.min(...embeddings.slice(1).map((v) => cosine(embeddings[0]!, v))) : null;
     passiveScore = median(live);
@@ -134,6 +165,18 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
     hashes: signals.map((s) => ({ sha256: s.sha256, dhash: s.dhash, thumb: fingerprint(s.thumb) })),
     measures: { deformation: deform, cuts, zigzags: zigs, crowdedFrames, rest },
   };
+}
+
+const landmarkCentre = (p: Point[]): [number, number] => [p.reduce((a, q) => a + q[0], 0) / p.length, p.reduce((a, q) => a + q[1], 0) / p.length];
+
+/**
+ * Whether the landmarks still hold a face to follow: about as wide as the detected face (a
+ * landmark model shown no face shrinks or spreads its points) and inside the frame.
+ */
+function plausibleTrack(landmarks: Box, face: Box, img: { width: number; height: number }): boolean {
+  const ratio = landmarks.width / face.width;
+  const inside = landmarks.x > 0 && landmarks.y > 0 && landmarks.x + landmarks.width < img.width && landmarks.y + landmarks.height < img.height;
+  return ratio > 0.7 && ratio < 1.4 && landmarks.width >= 16 && inside;
 }
 
 /** Up to `n` items spread evenly over `xs` (in order). */

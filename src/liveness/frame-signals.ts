@@ -5,24 +5,25 @@
  * hash and a SHA-256 for replays). The actions and attacks are judged later, on the series.
  */
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import { chooseFace, type FaceModels } from '../face/analyze.ts';
-import { detectFaces, type Detection } from '../face/detect.ts';
+import { detectFaces, inputHeight, inputWidth, type Detection } from '../face/detect.ts';
 import { eyesOpen } from '../face/eyes.ts';
-import { DomainError } from '../errors/errors.ts';
 import type { RgbImage } from '../face/image.ts';
 import { detectLandmarks, fivePoints, type Point } from '../face/landmarks.ts';
 import { mouthOpening, poseFromPoints } from '../face/quality.ts';
 import { resizeRgb, type Box } from '../face/raster.ts';
-import { frameLimits } from './liveness.ts';
 
 export interface FrameSignals {
   index: number;
   t: number;
+  /** Size of the frame as uploaded, and the width it was measured at (positions below are in those pixels). */
   width: number;
   height: number;
-  /** Faces the detector found (at the frame's confidence floor). */
+  analysedWidth: number;
+  /** Faces the detector found (at the frame's confidence floor); 1 on a tracked frame. */
   faces: number;
+  /** Whether the detector ran on this frame (else the face was tracked from the previous frame). */
+  detected: boolean;
   /** A second face, found surely, at least 40% as wide as the chosen one (someone close by). */
   crowded: boolean;
   box?: Detection;
@@ -54,41 +55,59 @@ const secondFaceMinScore = 0.8;
 /** Landmarks are read on a copy where the face is at most this wide (as the face engine does). */
 const maxFaceWidth = 224;
 
-/** Decodes one frame to RGB, refusing what is not an image or is too large. */
-export async function decodeFrame(bytes: Uint8Array, index: number): Promise<RgbImage> {
-  if (bytes.length === 0 || bytes.length > frameLimits.maxFrameBytes) {
-    throw new DomainError('liveness.frames_invalid', `Frame ${index} has ${bytes.length} bytes; 1 to ${frameLimits.maxFrameBytes} are accepted`);
+/** Split of each source pixel (along one axis) between the one or two grid cells it overlaps. */
+function axisWeights(size: number, cells: number): { cell: Uint16Array; share: Float32Array } {
+  const cell = new Uint16Array(size), share = new Float32Array(size);
+  for (let p = 0; p < size; p++) {
+    const a = (p * cells) / size, b = ((p + 1) * cells) / size, c = Math.floor(a);
+    cell[p] = Math.min(c, cells - 1);
+    share[p] = Math.min(1, (Math.min(b, c + 1) - a) / (b - a)); // the rest goes to cell c + 1
   }
-  try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: frameLimits.maxFramePixels, failOn: 'error' })
-      .rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
-  } catch {
-    throw new DomainError('liveness.frames_invalid', `Frame ${index} is not a JPEG, PNG or WebP image of at most ${frameLimits.maxFramePixels} pixels`);
-  }
+  return { cell, share };
 }
 
-/** Mean grey of `img` over a `w`x`h` grid of cells. */
+/**
+ * Mean grey of `img` over a `w`x`h` grid of cells, each pixel shared between the cells it
+ * overlaps: two copies of a frame at different sizes give the same grid (replay fingerprints).
+ */
 export function greyGrid(img: RgbImage, w: number, h: number): Float32Array {
-  const out = new Float32Array(w * h);
-  const counts = new Uint32Array(w * h);
+  const sum = new Float32Array(w * h), weight = new Float32Array(w * h);
   const { data, width, height } = img;
-  for (let y = 0; y < height; y++) {
-    const cy = Math.min(h - 1, Math.floor((y * h) / height));
-    for (let x = 0; x < width; x++) {
-      const cx = Math.min(w - 1, Math.floor((x * w) / width));
-      const i = (y * width + x) * 3;
-      out[cy * w + cx]! += 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
-      counts[cy * w + cx]!++;
+  const cols = axisWeights(width, w), rows = axisWeights(height, h);
+  const add = (c: number, v: number, wt: number) => { sum[c] = sum[c]! + v * wt; weight[c] = weight[c]! + wt; };
+  for (let y = 0, i = 0; y < height; y++) {
+    const r0 = rows.cell[y]!, ry = rows.share[y]!, r1 = Math.min(r0 + 1, h - 1);
+    for (let x = 0; x < width; x++, i += 3) {
+      const c0 = cols.cell[x]!, cx = cols.share[x]!, c1 = Math.min(c0 + 1, w - 1);
+      const v = 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
+      add(r0 * w + c0, v, cx * ry);
+      if (cx < 1) add(r0 * w + c1, v, (1 - cx) * ry);
+      if (ry < 1) {
+        add(r1 * w + c0, v, cx * (1 - ry));
+        if (cx < 1) add(r1 * w + c1, v, (1 - cx) * (1 - ry));
+      }
     }
   }
-  for (let i = 0; i < out.length; i++) out[i] = out[i]! / Math.max(1, counts[i]!);
-  return out;
+  for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! / Math.max(1e-9, weight[i]!);
+  return sum;
 }
 
-/** Difference hash: 8 rows of 9 grey cells, one bit per horizontal neighbour pair (64 bits, hex). */
-export function differenceHash(img: RgbImage): string {
-  const g = greyGrid(img, 9, 8);
+/** Means of a one-channel `width`x`height` grid over a coarser `w`x`h` grid. */
+function coarser(v: Float32Array, width: number, height: number, w: number, h: number): Float32Array {
+  const out = new Float32Array(w * h), n = new Uint16Array(w * h);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const c = Math.min(h - 1, Math.floor((y * h) / height)) * w + Math.min(w - 1, Math.floor((x * w) / width));
+      out[c] = out[c]! + v[y * width + x]!;
+      n[c]!++;
+    }
+  }
+  return out.map((s, i) => s / Math.max(1, n[i]!));
+}
+
+/** Difference hash of a 32x24 thumbnail: 8 rows of 9 cells, one bit per horizontal neighbour pair (64 bits, hex). */
+export function differenceHash(thumb: Float32Array): string {
+  const g = coarser(thumb, 32, 24, 9, 8);
   let hex = '';
   for (let row = 0; row < 8; row++) {
     let byte = 0;
@@ -98,14 +117,31 @@ export function differenceHash(img: RgbImage): string {
   return hex;
 }
 
-export async function frameSignals(models: FaceModels, img: RgbImage, bytes: Uint8Array, index: number, t: number): Promise<FrameSignals> {
+/** The size frames are measured at: the detector's input. */
+export const analysisSize = { width: inputWidth, height: inputHeight } as const;
+
+/**
+ * One frame's measures. `img` is the frame decoded at `analysisSize`; `size` its size as
+ * uploaded (frames of one session must agree). Positions (box, landmarks) are in `img` pixels.
+ * With `tracked` (where the face is expected, followed from earlier frames) the detector is not
+ * run: the landmarks are read there (the analysis runs the detector every few frames and
+ * whenever tracking is lost).
+ */
+export async function frameSignals(models: FaceModels, img: RgbImage, size: { width: number; height: number }, bytes: Uint8Array, index: number, t: number,
+  tracked?: Box): Promise<FrameSignals> {
+  const thumb = greyGrid(img, 32, 24);
   const base: FrameSignals = {
-    index, t, width: img.width, height: img.height, faces: 0, crowded: false,
-    thumb: greyGrid(img, 32, 24), dhash: differenceHash(img), sha256: createHash('sha256').update(bytes).digest('hex'),
+    index, t, width: size.width, height: size.height, analysedWidth: img.width, faces: 0, detected: !tracked, crowded: false,
+    thumb, dhash: differenceHash(thumb), sha256: createHash('sha256').update(bytes).digest('hex'),
   };
-  const faces = await detectFaces(models.detector, img, { minScore, nmsIou: 0.4 });
-  if (faces.length === 0) return base;
-  const chosen = chooseFace(faces, img);
+  let faces: Detection[] = [], chosen: Detection;
+  if (tracked) {
+    chosen = { ...tracked, score: 1 };
+  } else {
+    faces = await detectFaces(models.detector, img, { minScore, nmsIou: 0.4 });
+    if (faces.length === 0) return base;
+    chosen = chooseFace(faces, img);
+  }
   let src = img, box: Box = chosen;
   if (box.width > maxFaceWidth) {
     const k = maxFaceWidth / box.width;
@@ -120,7 +156,7 @@ export async function frameSignals(models: FaceModels, img: RgbImage, bytes: Uin
   const { yawDeg, pitchDeg } = poseFromPoints(five);
   const rollDeg = (Math.atan2(five[1]![1] - five[0]![1], five[1]![0] - five[0]![0]) * 180) / Math.PI;
   return {
-    ...base, faces: faces.length, box: chosen,
+    ...base, faces: tracked ? 1 : faces.length, box: chosen,
     crowded: faces.some((f) => f !== chosen && f.score >= secondFaceMinScore && f.width >= chosen.width * secondFaceRatio),
     landmarks, yawDeg, pitchDeg, rollDeg, eyes, mouth: mouthOpening(landmarks), ear: eyeAspectRatio(landmarks),
   };

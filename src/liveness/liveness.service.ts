@@ -15,7 +15,7 @@ import { actionPrompts, createChallenge, defaultChallengeOptions, livenessAction
 import { sortReasons, type LivenessAnalysis, type LivenessRequest } from './analyze.ts';
 import { frameLimits, livenessReasons, type FrameInput, type LivenessDecision } from './liveness.ts';
 import { createLivenessRepository, type LivenessSession } from './liveness.repository.ts';
-import { copiedFrames, hashBands, isReplay, packFingerprints, unpackFingerprints } from './replay.ts';
+import { hashBands, packFingerprints, replays, unpackFingerprints } from './replay.ts';
 
 /** Runs the analysis of one upload (the face worker pool, or the test harness's script). */
 export interface LivenessChecker {
@@ -110,7 +110,7 @@ export function createLivenessService(deps: LivenessDeps) {
     if (a.hashes.length === 0) return false;
     if ((await repo.sessionsWithDigests(q, a.hashes.map((h) => h.sha256), since)).length > 0) return true;
     const candidates = await repo.similarSessions(q, a.hashes.flatMap((h) => hashBands(h.dhash)), since, MAX_REPLAY_CANDIDATES);
-    return candidates.some((c) => isReplay(copiedFrames(thumbs, unpackFingerprints(c.thumbs, THUMB_BYTES)), thumbs.length));
+    return candidates.some((c) => replays(thumbs, unpackFingerprints(c.thumbs, THUMB_BYTES)));
   }
 
   return {

@@ -26,7 +26,7 @@ export const frameLimits = {
   /** The longest gap between two frames in milliseconds. */
   maxGapMs: 700,
   /** The shortest and longest span of a session's frames in milliseconds. */
-  minSpanMs: 1500,
+  minSpanMs: 1000,
   maxSpanMs: 30_000,
 } as const;
 
