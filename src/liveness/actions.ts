@@ -31,7 +31,7 @@ export const actionThresholds = {
   /** Mouth opening (inner-lip gap over mouth width): above rest by, and at least, these. */
   mouthAboveRest: 0.15, mouthMin: 0.25,
   /** Both eyes below this open-probability = closed; above `eyesOpen` = open. */
-  eyesClosed: 0.35, eyesOpen: 0.7,
+  eyesClosed: 0.45, eyesOpen: 0.7,
   /** A blink's closure lasts at most this long (longer is eyes held shut), ms. */
   blinkMaxMs: 500,
   /** Open eyes must be seen within this long before and after the closure, ms. */

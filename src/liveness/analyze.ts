@@ -29,8 +29,8 @@ export const sessionLimits = {
    * face is followed by its landmarks. Detection is most of a frame's cost.
    */
   detectEvery: 3,
-  /** Frames sampled (besides the best) for the identity and anti-spoof checks. */
-  sampledFrames: 6,
+  /** Frames sampled (besides the best) for the identity and anti-spoof checks: an embedding costs more than ten frames' tracking. */
+  sampledFrames: 3,
   /** Sampled frames are taken among those within this many degrees of the rest pose. */
   sampleMaxPoseDeg: 20,
   /**
@@ -105,8 +105,8 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
   const first = signals[0]!;
   if (signals.some((s) => s.width !== first.width || s.height !== first.height)) reasons.add('liveness.frames_inconsistent');
   const withFace = signals.filter((s) => s.landmarks);
-  // presence is judged where the detector looked (a tracked frame always has its landmarks)
-  for (const r of checkPresence(signals.filter((s) => s.detected).map((s) => ({ t: s.t, hasFace: s.landmarks !== undefined })))) reasons.add(r);
+  // a tracked frame has its face by construction; the detector runs again on every frame after one it missed
+  for (const r of checkPresence(signals.map((s) => ({ t: s.t, hasFace: s.landmarks !== undefined })))) reasons.add(r);
   const crowdedFrames = signals.filter((s) => s.crowded).length;
   if (crowdedFrames > motionLimits.maxCrowdedFrames) reasons.add('liveness.multiple_faces');
 

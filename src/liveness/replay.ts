@@ -15,11 +15,13 @@
  * moments by 2.65 or more (the stillest clips).
  */
 
-/** Mean absolute difference, in these units, below which a frame is a copy of another. */
+/** Mean absolute difference, in these units, below which a frame is a copy of another... */
 export const copyMaxDifference = 1.5;
+/** ...and below which it is a copy whatever it shows (a still face a second later differs by more). */
+export const exactCopyMaxDifference = 0.55;
 /** A replay: at least this many consecutive frames copying an earlier session's frames in order... */
 export const replayMinRun = 5;
-/** ...whose picture changes within the run by at least this much (a head that moves, not a still face). */
+/** ...whose copies are exact, or whose picture changes within the run by at least this much (a face that moves). */
 export const replayMinMotion = 3;
 /** Frames an earlier session may skip between two copied frames (the replayer dropped frames). */
 const maxStep = 3;
@@ -46,29 +48,36 @@ export function hashBands(dhashHex: string): number[] {
 
 /**
  * Does `frames` replay `earlier`? True when a run of at least `replayMinRun` consecutive frames
- * copies frames of `earlier` in the same order (a few dropped frames allowed) and the picture
- * moves within the run. A person keeping still before the same camera a second time makes
- * frames that copy the first session's by this measure (down to 0.56 units a second later, in
- * repeating_video.mp4): without motion in the run, nothing tells a retry from a replay here, and
- * the single-use nonce, the frame digests and the random order of the actions must.
+ * copies frames of `earlier` in the same order (a few dropped frames allowed), and either the
+ * copies are exact to re-encoding (`exactCopyMaxDifference`) or the picture moves within the run.
+ * A person keeping still before the same camera a second time makes frames that copy the first
+ * session's by the looser measure (0.56-1.4 units a second later in repeating_video.mp4, where
+ * re-encoded copies differ by 0.4-0.95): a heavily re-encoded copy of a still session is left to
+ * the single-use nonce, the frame digests and the random order of the actions.
  */
 export function replays(frames: Uint8Array[], earlier: Uint8Array[]): boolean {
+  const runFrom = (i: number, j: number, maxDiff: number) => {
+    let run = 1, at = j, motion = 0;
+    while (i + run < frames.length) {
+      let next = -1, best = maxDiff;
+      for (let k = at + 1; k <= Math.min(at + maxStep, earlier.length - 1); k++) {
+        const d = difference(frames[i + run]!, earlier[k]!);
+        if (d < best) { best = d; next = k; }
+      }
+      if (next < 0) break;
+      motion = Math.max(motion, difference(frames[i]!, frames[i + run]!));
+      at = next;
+      run++;
+    }
+    return { run, motion };
+  };
   for (let i = 0; i + replayMinRun <= frames.length; i++) {
     for (let j = 0; j < earlier.length; j++) {
-      if (difference(frames[i]!, earlier[j]!) >= copyMaxDifference) continue;
-      let run = 1, at = j, motion = 0;
-      while (i + run < frames.length) {
-        let next = -1, best = copyMaxDifference;
-        for (let k = at + 1; k <= Math.min(at + maxStep, earlier.length - 1); k++) {
-          const d = difference(frames[i + run]!, earlier[k]!);
-          if (d < best) { best = d; next = k; }
-        }
-        if (next < 0) break;
-        motion = Math.max(motion, difference(frames[i]!, frames[i + run]!));
-        at = next;
-        run++;
-      }
-      if (run >= replayMinRun && motion >= replayMinMotion) return true;
+      const d = difference(frames[i]!, earlier[j]!);
+      if (d >= copyMaxDifference) continue;
+      if (d < exactCopyMaxDifference && runFrom(i, j, exactCopyMaxDifference).run >= replayMinRun) return true;
+      const loose = runFrom(i, j, copyMaxDifference);
+      if (loose.run >= replayMinRun && loose.motion >= replayMinMotion) return true;
     }
   }
   return false;
