@@ -23,6 +23,16 @@ function sample(img: RgbImage, x: number, y: number, out: Uint8Array, o: number)
   const { width: w, height: h, data } = img;
   const x0 = Math.floor(x), y0 = Math.floor(y);
   const fx = x - x0, fy = y - y0;
+  if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
+    // inside: the same sums in the same order as below, without the bounds checks (a third of
+    // the liveness analysis's time went here)
+    const i00 = (y0 * w + x0) * 3, i10 = i00 + w * 3;
+    const gy = 1 - fy, gx = 1 - fx;
+    for (let c = 0; c < 3; c++) {
+      out[o + c] = Math.round(0 + data[i00 + c]! * gy * gx + data[i00 + 3 + c]! * gy * fx + data[i10 + c]! * fy * gx + data[i10 + 3 + c]! * fy * fx);
+    }
+    return;
+  }
   for (let c = 0; c < 3; c++) {
     let acc = 0;
     for (let dy = 0; dy <= 1; dy++) {

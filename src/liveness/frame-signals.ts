@@ -73,6 +73,7 @@ function axisWeights(size: number, cells: number): { cell: Uint16Array; share: F
 export function greyGrid(img: RgbImage, w: number, h: number): Float32Array {
   const sum = new Float32Array(w * h), weight = new Float32Array(w * h);
   const { data, width, height } = img;
+  if (width % w === 0 && height % h === 0) return blockMeans(img, w, h); // 320x240 into 32x24: whole blocks
   const cols = axisWeights(width, w), rows = axisWeights(height, h);
   const add = (c: number, v: number, wt: number) => { sum[c] = sum[c]! + v * wt; weight[c] = weight[c]! + wt; };
   for (let y = 0, i = 0; y < height; y++) {
@@ -90,6 +91,24 @@ export function greyGrid(img: RgbImage, w: number, h: number): Float32Array {
   }
   for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! / Math.max(1e-9, weight[i]!);
   return sum;
+}
+
+/** greyGrid when the cells are whole blocks of pixels. */
+function blockMeans(img: RgbImage, w: number, h: number): Float32Array {
+  const { data, width, height } = img;
+  const bw = width / w, bh = height / h;
+  const out = new Float32Array(w * h);
+  for (let y = 0, i = 0; y < height; y++) {
+    const row = Math.floor(y / bh) * w;
+    for (let cx = 0; cx < w; cx++) {
+      let s = 0;
+      for (let k = 0; k < bw; k++, i += 3) s += 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
+      out[row + cx] = out[row + cx]! + s;
+    }
+  }
+  const n = bw * bh;
+  for (let c = 0; c < out.length; c++) out[c] = out[c]! / n;
+  return out;
 }
 
 /** Means of a one-channel `width`x`height` grid over a coarser `w`x`h` grid. */
