@@ -158,6 +158,10 @@ const latency = [
     return `| 3-action challenges at ${fps} fps | ${os.length} | ${os.length ? quantile(os.map((o) => o.measured!.analysis.frames), 0.5) : '-'} | ${ms(os.map((o) => o.measured!.wallMs))} | ${ms(os.map((o) => o.measured!.cpuMs))} | ${os.length ? quantile(os.map((o) => o.measured!.cpuMs / o.measured!.analysis.frames), 0.5).toFixed(1) : '-'} |`;
   }),
 ];
+const passive = (kind: string) => {
+  const xs = outcomes.filter((o) => o.seq.kind === kind && o.measured?.analysis.passiveScore != null).map((o) => o.measured!.analysis.passiveScore!);
+  return xs.length ? `${kind.replaceAll('_', ' ')} ${quantile(xs, 0.5).toFixed(2)} (${Math.min(...xs).toFixed(2)} to ${Math.max(...xs).toFixed(2)}, ${xs.length} sessions)` : '';
+};
 const stages = ['frames', 'series', 'identity_and_antispoof'].map((s) => `${s} ${quantile(measured.map((o) => o.measured!.analysis.timings[s] ?? 0), 0.5).toFixed(0)} ms`).join(', ');
 
 const details = outcomes.filter((o) => (o.seq.kind === 'genuine') !== o.accepted)
@@ -171,6 +175,8 @@ const report = [
   '',
   ...latency, '',
   `Median time per stage: ${stages}. CPU time is the process's (this thread and the image decoder's threads) during the analysis.`,
+  '',
+  `Passive anti-spoof score (median log10 P(live) per session; refused below -2.7), median (range): ${['genuine', 'screen_replay', 'static_photo'].map(passive).filter(Boolean).join('; ')}.`,
   '',
   details.length ? 'Sessions decided wrongly:' : 'No session was decided wrongly.',
   ...details,

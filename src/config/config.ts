@@ -98,7 +98,7 @@ export const configSpec: Spec<keyof Config>[] = [
   { env: 'LOG_LEVEL', key: 'logLevel', description: 'fatal, error, warn, info, debug, trace or silent.', default: 'info', parse: text },
   {
     env: 'PORTRAIT_TEST_HARNESS', key: 'testHarness', default: false, parse: bool,
-    description: 'Test harness only: allows injected face results and fixed challenge seeds. Refused when NODE_ENV=production.',
+    description: 'Test harness only: allows injected face and liveness results and fixed liveness challenge actions. Refused when NODE_ENV=production.',
   },
 ];
 

@@ -62,6 +62,7 @@ export const expected: Record<string, readonly [Outcome, Outcome, Outcome, Outco
   'POST /v1/registrations/{id}/cancel':                         [U, O, O, F, F, F, F, F, F, F],
   'GET /v1/registrations/{id}/receipt':                         [U, O, O, O, F, F, F, F, F, F],
   // Face verification: anyone for self-service/re-verification, front desk for its own operator only.
+  'POST /v1/liveness/challenges':                               [O, O, O, F, F, F, F, F, F, O],
   'POST /v1/verifications':                                     [O, O, O, F, F, F, F, F, F, O],
   'POST /v1/verifications/manual':                              [U, F, O, F, F, F, F, O, F, F],
   // Anonymous by design: the verification id is the credential, whoever else calls.
@@ -202,8 +203,9 @@ export const requests: Record<string, Build> = {
   'POST /v1/registrations/{id}/cancel': async (w) => ({ url: `/v1/registrations/${(await w.fresh.registration('created')).id}/cancel`, body: { reason: 'customer_left' } }),
   'GET /v1/registrations/{id}/receipt': async (w) => ({ url: `/v1/registrations/${w.shared.done.registrationId}/receipt` }),
 
+  'POST /v1/liveness/challenges': async (w) => ({ url: '/v1/liveness/challenges', body: { purpose: 'reverification', tenantId: w.tenantA } }),
   'POST /v1/verifications': async (w) => ({
-    url: '/v1/verifications', body: { purpose: 'reverification', tenantId: w.tenantA, document: w.person(), idPhoto: photo, livePhoto: photo },
+    url: '/v1/verifications', body: { purpose: 'reverification', tenantId: w.tenantA, document: w.person(), idPhoto: photo, livenessSessionId: await w.fresh.verificationLiveness() },
   }),
   'POST /v1/verifications/manual': async (w) => ({ url: '/v1/verifications/manual', body: { purpose: 'reverification', document: w.person() } }),
   'POST /v1/self-service/lookup': async (w) => ({ url: '/v1/self-service/lookup', body: { verificationId: w.shared.selfService } }),

@@ -178,10 +178,21 @@ export async function buildWorld() {
     return { registrationId: r.id, numberId: n.id, msisdn: n.msisdn, holderId: n.holderId, person: r.person };
   }
 
+  /**
+   * A passed liveness session for a verification of `purpose`: started without login (usable for
+   * any operator), or for a transfer by agentA at A's store (transfers are verified at a store).
+   */
+  async function verificationLiveness(purpose: VerificationPurpose = 'reverification'): Promise<string> {
+    const who = purpose === 'transfer' ? agent() : undefined;
+    const c = await services.liveness.createForVerification(who, { purpose });
+    await services.liveness.submitFrames(who, c.sessionId, c.nonce, harnessFrames(Buffer.from(base64(`live ${next()}`), 'base64')));
+    return c.sessionId;
+  }
+
   /** A face verification of `p` for A (the scripted engine matches). */
   async function verification(purpose: VerificationPurpose, p: Person): Promise<string> {
-    const o = await verifyIdentity({ db, keyring: portrait.keyring, clock: now, face },
-      { purpose, tenantId: tenantA, document: p, idPhoto: Buffer.from(base64('id')), livePhoto: Buffer.from(base64('live')) });
+    const o = await verifyIdentity({ db, keyring: portrait.keyring, clock: now, face, liveness: services.liveness },
+      { purpose, tenantId: tenantA, document: p, idPhoto: Buffer.from(base64('id')), livenessSessionId: await verificationLiveness(purpose) });
     if (!o.verified) throw new Error('setup: verification did not match');
     return o.verificationId;
   }
@@ -225,7 +236,7 @@ export async function buildWorld() {
       blocklistEntry: String(blocked.id),
     },
     fresh: {
-      registration, held, verification, reverification, availableMsisdn, livenessSession, passedLiveness,
+      registration, held, verification, reverification, availableMsisdn, livenessSession, passedLiveness, verificationLiveness,
       async session(who: StaffCaller): Promise<string> { return login(who); },
       async apiKey(): Promise<string> {
         return String((await ok('adminA', 'POST', `/v1/tenants/${tenantA}/api-keys`, { name: `Key ${next()}`, scopes: ['three_element_check'] })).id);

@@ -10,8 +10,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 export const livenessActions = ['blink', 'turn_left', 'turn_right', 'nod', 'open_mouth'] as const;
 export type LivenessAction = typeof livenessActions[number];
 
-/** What a challenge is for: the registration's live capture, a self-service lookup, a re-verification. */
-export const challengePurposes = ['registration', 'self_service', 'reverification'] as const;
+/** What a challenge is for: a registration's live capture, or an identity verification of one of its purposes. */
+export const challengePurposes = ['registration', 'self_service', 'reverification', 'transfer'] as const;
 export type ChallengePurpose = typeof challengePurposes[number];
 
 export interface Challenge {

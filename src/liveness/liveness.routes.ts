@@ -1,16 +1,19 @@
 /**
- * HTTP routes of liveness: a challenge for a registration, the one upload of its frames, and
- * reading the result. A session that is not live is a 200 answer with `live: false` and its
+ * HTTP routes of liveness: a challenge for a registration or an identity verification, the one
+ * upload of its frames, and reading the result. A session that is not live is a 200 answer with `live: false` and its
  * reasons (an expected outcome); problems are kept for uploads that cannot be analysed at all
  * or sessions that cannot take them (wrong nonce, used, expired).
  */
 import { Type } from 'typebox';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { App, RouteRegistrar } from '../http/app.ts';
 import { DomainError } from '../errors/errors.ts';
 import { Problem, Uuid } from '../http/schemas.ts';
 import { livenessActions, type LivenessAction } from './challenge.ts';
 import { frameLimits, livenessReasons } from './liveness.ts';
 import type { LivenessService } from './liveness.service.ts';
+import { verificationPurposes, type VerificationPurpose } from '../verification/verification.ts';
 
 const B64_PER_BYTE = 4 / 3;
 /** The largest upload: every frame at its byte limit would be far above what a camera sends; this bounds the whole body. */
@@ -62,11 +65,13 @@ const Frames = Type.Object({
 }, { additionalProperties: false });
 
 const tags = ['liveness'];
+/** Verification challenges one client address may start per minute (a person needs one or two). */
+const CHALLENGES_PER_MINUTE = 20;
 const security = [{ bearer: [] }];
 
 export function livenessRoutes(deps: { liveness: LivenessService }): RouteRegistrar {
   const svc = deps.liveness;
-  return (app: App) => {
+  return async (app: App) => {
     app.post('/v1/registrations/:id/liveness', {
       schema: {
         tags, security, params: Type.Object({ id: Uuid }),
@@ -77,6 +82,33 @@ export function livenessRoutes(deps: { liveness: LivenessService }): RouteRegist
         response: { 201: Challenge, '4xx': Problem, '5xx': Problem },
       },
     }, async (req, reply) => reply.status(201).send(await svc.createForRegistration(req.principal, req.params.id, { actions: req.body?.testActions })));
+
+    // Challenges for identity verifications can be started without login (self-service): they
+    // are rate-limited per client address, in their own scope so the limiter touches nothing else.
+    await app.register(async (plugin) => {
+      const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
+      await scope.register(rateLimit, {
+        global: false,
+        errorResponseBuilder: (_req, ctx) => new DomainError('rate_limited', `At most ${ctx.max} liveness challenges per minute from one address; retry in ${ctx.after}`),
+      });
+      scope.post('/v1/liveness/challenges', {
+        config: { rateLimit: { timeWindow: 60_000, max: CHALLENGES_PER_MINUTE, keyGenerator: (req) => `ip:${req.ip}` } },
+        schema: {
+          tags, security: [{}, { bearer: [] }],
+          summary: 'Start a liveness challenge for an identity verification (self-service lookup, re-verification, transfer)',
+          description: 'Without login: self_service and reverification. Agents and store managers: every purpose, for their operator. '
+            + 'The passed session\'s id is then sent with POST /v1/verifications, which matches its best frame against the document photo.',
+          body: Type.Object({
+            purpose: Type.Unsafe<VerificationPurpose>(Type.String({ enum: [...verificationPurposes] })),
+            tenantId: Type.Optional(Type.String({ format: 'uuid', description: 'The operator the verification is for; staff: their own' })),
+            testActions: Type.Optional(Type.Array(Action, { minItems: 1, maxItems: 3, description: 'Test harness only (PORTRAIT_TEST_HARNESS): fixed actions' })),
+          }, { additionalProperties: false }),
+          response: { 201: Challenge, '4xx': Problem, '5xx': Problem },
+        },
+      }, async (req, reply) => reply.status(201).send(await svc.createForVerification(req.principal, {
+        purpose: req.body.purpose, ...(req.body.tenantId ? { tenantId: req.body.tenantId } : {}), ...(req.body.testActions ? { actions: req.body.testActions } : {}),
+      })));
+    });
 
     app.post('/v1/liveness/:sessionId/frames', {
       bodyLimit: Math.ceil(UPLOAD_MAX_BYTES * B64_PER_BYTE) + 64 * 1024,

@@ -1,6 +1,6 @@
 /**
- * Liveness use cases: issue a challenge for a registration (after biometric consent), take the
- * frames of one upload, have them analysed in a face worker, check them against earlier
+ * Liveness use cases: issue a challenge for a registration (after biometric consent) or an
+ * identity verification, take the frames of one upload, have them analysed in a face worker, check them against earlier
  * sessions' fingerprints (replays), and record the decision with its audit event. The face
  * step later takes the passed session's best frame (`takeBestFrame`), which binds the match to
  * the live face and uses the session up.
@@ -10,8 +10,11 @@ import type { Database, Queryable } from '../db/database.ts';
 import { DomainError } from '../errors/errors.ts';
 import { appendAudit } from '../audit/audit.ts';
 import type { Keyring } from '../privacy/keyring.ts';
-import { actorOf, assertStoreAccess, requireStaff, type Principal, type Role } from '../staff/principal.ts';
-import { actionPrompts, createChallenge, defaultChallengeOptions, livenessActions, type LivenessAction, type RandomInt } from './challenge.ts';
+import { actorOf, assertStoreAccess, assertTenantAccess, requireStaff, type Principal, type Role } from '../staff/principal.ts';
+import { tenantsRepository } from '../tenants/tenants.repository.ts';
+import { faceVerificationTenant, verificationPurposes, type VerificationPurpose } from '../verification/verification.ts';
+import { isUuid } from '../db/ids.ts';
+import { actionPrompts, createChallenge, defaultChallengeOptions, livenessActions, type Challenge, type LivenessAction, type RandomInt } from './challenge.ts';
 import { sortReasons, type LivenessAnalysis, type LivenessRequest } from './analyze.ts';
 import { frameLimits, livenessReasons, type FrameInput, type LivenessDecision } from './liveness.ts';
 import { createLivenessRepository, type LivenessSession } from './liveness.repository.ts';
@@ -92,7 +95,11 @@ export function createLivenessService(deps: LivenessDeps) {
     return rows[0];
   }
 
-  /** The session, after checking that this caller may act on it. */
+  /**
+   * The session, after checking that this caller may act on it: a registration's at the
+   * registration's store; one a staff member started, by staff of that operator; a
+   * self-service one, by whoever holds its nonce (checked by the upload).
+   */
   async function accessible(q: Queryable, p: Principal | undefined, id: string, roles: readonly Role[]): Promise<LivenessSession> {
     const s = await repo.find(q, id);
     if (!s) throw new DomainError('liveness.session_not_found');
@@ -101,8 +108,38 @@ export function createLivenessService(deps: LivenessDeps) {
       const reg = await registrationOf(q, s.registrationId!);
       if (!reg) throw new DomainError('liveness.session_not_found');
       assertStoreAccess(principal, reg.tenant_id, reg.store_id);
+    } else if (s.createdBy) {
+      assertTenantAccess(requireStaff(p, roles), s.tenantId!);
     }
     return s;
+  }
+
+  function challengeView(session: LivenessSession, nonce: string): ChallengeView {
+    return {
+      sessionId: session.id, nonce, purpose: session.purpose, actions: session.actions,
+      prompts: session.actions.map((action) => ({ action, ...actionPrompts[action] })), expiresAt: session.expiresAt.toISOString(), limits: frameLimits,
+    };
+  }
+
+  /** The challenge's actions: drawn at random, or fixed by a test in the harness. */
+  function actionsFor(challenge: Challenge, fixed: LivenessAction[] | undefined): LivenessAction[] {
+    if (!fixed) return challenge.actions;
+    if (!deps.testHarness) throw new DomainError('request.invalid', 'Fixed challenge actions exist only in the test harness');
+    if (fixed.length === 0 || fixed.some((a) => !livenessActions.includes(a))) throw new DomainError('request.invalid', 'Unknown action');
+    return fixed;
+  }
+
+  /** A passed, fresh session of this purpose outside any registration: its best frame, the session used up. */
+  async function takeFrame(q: Queryable, sessionId: string, now: Date, fits: (s: LivenessSession) => boolean): Promise<Buffer> {
+    const s = await repo.find(q, sessionId, true);
+    if (!s || !fits(s)) throw new DomainError('liveness.required', 'The liveness session is not one for this');
+    if (s.state !== 'passed') throw new DomainError('liveness.required', `The liveness session is ${s.state}, not passed`);
+    if (!s.analysedAt || now.getTime() - s.analysedAt.getTime() > settings.bestFrameTtlMinutes * 60_000) {
+      throw new DomainError('liveness.required', 'The liveness session passed too long ago; take a new challenge');
+    }
+    const frame = await repo.takeBestFrame(q, sessionId, now);
+    if (!frame) throw new DomainError('liveness.required', 'The liveness session has no frame left');
+    return frame;
   }
 
   /** Is this upload (or part of it) a copy of an earlier session's frames? */
@@ -120,7 +157,6 @@ export function createLivenessService(deps: LivenessDeps) {
     async createForRegistration(p: Principal | undefined, registrationId: string, opts: { actions?: LivenessAction[] } = {}): Promise<ChallengeView> {
       const principal = requireStaff(p, FRONT_DESK);
       if (!deps.checker) throw new DomainError('registration.face_engine_unavailable');
-      if (opts.actions && !deps.testHarness) throw new DomainError('request.invalid', 'Fixed challenge actions exist only in the test harness');
       return db.transaction(async (q) => {
         const reg = await registrationOf(q, registrationId, true); // locked: one session count at a time
         if (!reg) throw new DomainError('registration.not_found');
@@ -132,25 +168,45 @@ export function createLivenessService(deps: LivenessDeps) {
         if (now >= reg.expires_at) throw new DomainError('registration.expired');
         if (await repo.countForRegistration(q, registrationId) >= settings.maxSessionsPerRegistration) throw new DomainError('liveness.too_many_sessions');
         const challenge = createChallenge('registration', registrationId, now, { ttlSeconds: settings.challengeTtlSeconds, actionCount: settings.actionCount }, deps.random);
-        if (opts.actions) {
-          if (opts.actions.length === 0 || opts.actions.some((a) => !livenessActions.includes(a))) throw new DomainError('request.invalid', 'Unknown action');
-          challenge.actions = opts.actions;
-        }
         const session: LivenessSession = {
           id: randomUUID(), tenantId: reg.tenant_id, purpose: 'registration', registrationId, nonceHash: hashNonce(challenge.nonce),
-          actions: challenge.actions, state: 'open', createdBy: principal.staffId, createdAt: now, expiresAt: challenge.expiresAt,
+          actions: actionsFor(challenge, opts.actions), state: 'open', createdBy: principal.staffId, createdAt: now, expiresAt: challenge.expiresAt,
           analysedAt: null, usedAt: null, result: null,
         };
         await repo.insert(q, session);
         await appendAudit(q, {
           tenantId: reg.tenant_id, actor: actorOf(principal), action: 'liveness.challenge_created', subjectType: 'registration', subjectId: registrationId, at: now,
-          details: { sessionId: session.id, actions: challenge.actions, expiresAt: challenge.expiresAt.toISOString() },
+          details: { sessionId: session.id, actions: session.actions, expiresAt: challenge.expiresAt.toISOString() },
         });
-        return {
-          sessionId: session.id, nonce: challenge.nonce, purpose: 'registration', actions: challenge.actions,
-          prompts: challenge.actions.map((action) => ({ action, ...actionPrompts[action] })), expiresAt: challenge.expiresAt.toISOString(), limits: frameLimits,
-        };
+        return challengeView(session, challenge.nonce);
       });
+    },
+
+    /**
+     * A new challenge for an identity verification (self-service lookup, re-verification,
+     * transfer), under the same access rules as the verification itself: anyone for
+     * self-service and re-verification, front-desk staff at their operator for every purpose.
+     */
+    async createForVerification(p: Principal | undefined, input: { purpose: VerificationPurpose; tenantId?: string; actions?: LivenessAction[] }): Promise<ChallengeView> {
+      if (!deps.checker) throw new DomainError('registration.face_engine_unavailable');
+      if (!(verificationPurposes as readonly string[]).includes(input.purpose)) throw new DomainError('request.invalid', 'Unknown verification purpose');
+      const tenantId = faceVerificationTenant(p, input.purpose, input.tenantId);
+      if (tenantId !== undefined && !(isUuid(tenantId) && await tenantsRepository.getTenant(db, tenantId))) throw new DomainError('tenant.not_found');
+      const now = clock();
+      const challenge = createChallenge(input.purpose, tenantId ?? '', now, { ttlSeconds: settings.challengeTtlSeconds, actionCount: settings.actionCount }, deps.random);
+      const session: LivenessSession = {
+        id: randomUUID(), tenantId: tenantId ?? null, purpose: input.purpose, registrationId: null, nonceHash: hashNonce(challenge.nonce),
+        actions: actionsFor(challenge, input.actions), state: 'open', createdBy: p?.kind === 'staff' ? p.staffId : null, createdAt: now, expiresAt: challenge.expiresAt,
+        analysedAt: null, usedAt: null, result: null,
+      };
+      await db.transaction(async (q) => {
+        await repo.insert(q, session);
+        await appendAudit(q, {
+          tenantId: session.tenantId, actor: p ? actorOf(p) : { type: 'subscriber', id: null }, action: 'liveness.challenge_created',
+          subjectType: 'liveness_session', subjectId: session.id, at: now, details: { purpose: input.purpose, actions: session.actions, expiresAt: session.expiresAt.toISOString() },
+        });
+      });
+      return challengeView(session, challenge.nonce);
     },
 
     /**
@@ -190,7 +246,7 @@ export function createLivenessService(deps: LivenessDeps) {
         }
         await appendAudit(q, {
           tenantId: session.tenantId, actor: p ? actorOf(p) : { type: 'subscriber', id: null }, action: result.live ? 'liveness.passed' : 'liveness.failed',
-          subjectType: session.purpose === 'registration' ? 'registration' : 'liveness_session', subjectId: session.registrationId ?? session.id, at: now,
+          subjectType: session.registrationId ? 'registration' : 'liveness_session', subjectId: session.registrationId ?? session.id, at: now,
           details: {
             sessionId, reasons: result.reasons, asked: result.asked.map((x) => ({ action: x.action, atMs: x.found?.peakMs ?? null })),
             passiveScore: result.passiveScore, identityMin: result.identityMin, frames: result.frames, spanMs: result.spanMs, deformation: measures.deformation,
@@ -209,18 +265,16 @@ export function createLivenessService(deps: LivenessDeps) {
      * For the registration's face step, inside its transaction: the best frame of a passed
      * session of this registration, which is thereby used up (its frame deleted).
      */
-    async takeBestFrame(q: Queryable, sessionId: string, registrationId: string, now: Date): Promise<Buffer> {
-      const s = await repo.find(q, sessionId, true);
-      if (!s || s.purpose !== 'registration' || s.registrationId !== registrationId) {
-        throw new DomainError('liveness.required', 'The liveness session does not belong to this registration');
-      }
-      if (s.state !== 'passed') throw new DomainError('liveness.required', `The liveness session is ${s.state}, not passed`);
-      if (!s.analysedAt || now.getTime() - s.analysedAt.getTime() > settings.bestFrameTtlMinutes * 60_000) {
-        throw new DomainError('liveness.required', 'The liveness session passed too long ago; take a new challenge');
-      }
-      const frame = await repo.takeBestFrame(q, sessionId, now);
-      if (!frame) throw new DomainError('liveness.required', 'The liveness session has no frame left');
-      return frame;
+    takeBestFrame(q: Queryable, sessionId: string, registrationId: string, now: Date): Promise<Buffer> {
+      return takeFrame(q, sessionId, now, (s) => s.purpose === 'registration' && s.registrationId === registrationId);
+    },
+
+    /**
+     * For an identity verification, inside its transaction: the best frame of a passed session
+     * started for this purpose (and operator, when the session named one), used up by it.
+     */
+    takeForVerification(q: Queryable, sessionId: string, purpose: VerificationPurpose, tenantId: string | undefined, now: Date): Promise<Buffer> {
+      return takeFrame(q, sessionId, now, (s) => s.purpose === purpose && s.registrationId === null && (s.tenantId === null || s.tenantId === (tenantId ?? null)));
     },
 
     /** Sweeper: expire challenges, drop best frames that waited too long, forget old fingerprints. */

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import type { Keyring } from '../privacy/keyring.ts';
 import type { Principal } from '../staff/principal.ts';
+import type { VerificationPurpose } from '../verification/verification.ts';
 import type { LivenessAnalysis, LivenessRequest } from './analyze.ts';
 import type { FrameInput, LivenessReason } from './liveness.ts';
 import { createLivenessService, type LivenessChecker, type LivenessService } from './liveness.service.ts';
@@ -57,6 +58,11 @@ export interface TestLiveness {
   checker: ScriptedLivenessChecker;
   /** A passed liveness session of this registration whose best frame is `liveFrame`. */
   pass(agent: Principal, registrationId: string, liveFrame: Buffer): Promise<string>;
+  /**
+   * A passed liveness session for an identity verification of `purpose` (for the operator
+   * `tenantId`, when given), started and uploaded by `who` (undefined: anonymous self-service).
+   */
+  passForVerification(who: Principal | undefined, purpose: VerificationPurpose, liveFrame: Buffer, tenantId?: string): Promise<string>;
 }
 
 export function testLiveness(db: Database, keyring: Keyring, clock: () => Date): TestLiveness {
@@ -67,6 +73,12 @@ export function testLiveness(db: Database, keyring: Keyring, clock: () => Date):
     async pass(agent, registrationId, liveFrame) {
       const c = await service.createForRegistration(agent, registrationId);
       const r = await service.submitFrames(agent, c.sessionId, c.nonce, harnessFrames(liveFrame));
+      if (!r.live) throw new Error(`the scripted liveness session failed: ${r.reasons.join(', ')}`);
+      return c.sessionId;
+    },
+    async passForVerification(who, purpose, liveFrame, tenantId) {
+      const c = await service.createForVerification(who, { purpose, ...(tenantId ? { tenantId } : {}) });
+      const r = await service.submitFrames(who, c.sessionId, c.nonce, harnessFrames(liveFrame));
       if (!r.live) throw new Error(`the scripted liveness session failed: ${r.reasons.join(', ')}`);
       return c.sessionId;
     },

@@ -7,15 +7,15 @@ import { testClock, testKeyring } from '../staff/staff.fixtures.ts';
 import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
 import { createWorld, residentId, type World } from '../registration/registration.fixtures.ts';
 import type { Principal } from '../staff/principal.ts';
-import { createVerificationService } from '../verification/verification.service.ts';
 import { verificationRoutes } from '../verification/verification.routes.ts';
-import { headerAuthenticate, registerNumber, type Registered, testRegistrations } from '../verification/verification.test-support.ts';
+import { headerAuthenticate, registerNumber, type Registered, testRegistrations, testVerifications, type TestVerifications } from '../verification/verification.test-support.ts';
 import { createReverificationService } from './reverification.service.ts';
 import { reverificationRoutes } from './reverification.routes.ts';
 
 const keyring = testKeyring();
 const H = { id: residentId('19840404', 701), name: '罗一' };
-const b64 = (s: string) => Buffer.from(`image bytes of ${s}`).toString('base64');
+const bytes = (s: string) => Buffer.from(`image bytes of ${s}`);
+const b64 = (s: string) => bytes(s).toString('base64');
 
 for (const target of await testTargets()) {
   describe(`re-verification HTTP routes (${target.name})`, { skip: target.skip }, () => {
@@ -24,6 +24,7 @@ for (const target of await testTargets()) {
     let b: World;
     let app: App;
     let held: Registered;
+    let verifications: TestVerifications;
     const clock = testClock();
     const face = scriptedFaceVerifier({ testHarness: true });
     let principals: Record<string, Principal> = {};
@@ -37,10 +38,11 @@ for (const target of await testTargets()) {
         regulator: { kind: 'staff', staffId: '00000000-0000-4000-8000-0000000000bb', role: 'regulator', tenantId: null, storeId: null },
       };
       held = await registerNumber(db, testRegistrations({ db, keyring, clock: clock.clock, face, deploymentCap: 10 }), a.agent, H.id, H.name);
+      verifications = testVerifications({ db, keyring, clock: clock.clock, face });
       app = await buildApp({
         bodyLimitBytes: 65536, logLevel: 'silent', version: 'test', authenticate: headerAuthenticate(() => principals), health: async () => ({}),
         routes: [
-          verificationRoutes({ verifications: createVerificationService({ db, keyring, clock: clock.clock, face }) }),
+          verificationRoutes({ verifications }),
           reverificationRoutes({ reverifications: createReverificationService({ db, clock: clock.clock }) }),
         ],
       });
@@ -81,7 +83,8 @@ for (const target of await testTargets()) {
       const { rows } = await db.query<{ id: string }>("SELECT id FROM reverifications WHERE campaign_id = $1 AND status = 'pending'", [campaign.id]);
       const revId = rows[0]!.id;
       const verification = await call('POST', '/v1/verifications', undefined, {
-        purpose: 'reverification', tenantId: a.tenantId, document: { type: 'cn_resident_id', number: H.id, name: H.name }, idPhoto: b64('c'), livePhoto: b64('l'),
+        purpose: 'reverification', tenantId: a.tenantId, document: { type: 'cn_resident_id', number: H.id, name: H.name }, idPhoto: b64('c'),
+        livenessSessionId: await verifications.live.passForVerification(undefined, 'reverification', bytes('l'), a.tenantId),
       });
       const verificationId = verification.json().verificationId;
       assert.equal((await call('POST', `/v1/reverifications/${revId}/pass`, undefined, { verificationId })).statusCode, 401, 'the store route needs staff');

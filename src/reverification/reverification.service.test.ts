@@ -9,8 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { numbersRepository } from '../numbers/numbers.repository.ts';
 import { tenantsRepository } from '../tenants/tenants.repository.ts';
 import type { Principal } from '../staff/principal.ts';
-import { createVerificationService, type VerificationService } from '../verification/verification.service.ts';
-import { auditOf, codeOf, photo, registerNumber, type Registered, testRegistrations, type TestRegistrations } from '../verification/verification.test-support.ts';
+import { auditOf, codeOf, photo, registerNumber, type Registered, testRegistrations, testVerifications, type TestRegistrations, type TestVerifications } from '../verification/verification.test-support.ts';
 import { createReverificationService, type ReverificationService } from './reverification.service.ts';
 
 const keyring = testKeyring();
@@ -26,11 +25,11 @@ for (const target of await testTargets()) {
     const clock = testClock();
     const face = scriptedFaceVerifier({ testHarness: true });
     let registrations: TestRegistrations;
-    let verifications: VerificationService;
+    let verifications: TestVerifications;
     let svc: ReverificationService;
 
     async function verify(person: { id: string; name: string }, who?: Principal): Promise<string> {
-      const o = await verifications.verifyIdentity(who, { purpose: 'reverification', document: { type: 'cn_resident_id', number: person.id, name: person.name }, idPhoto: photo('chip'), livePhoto: photo('live') });
+      const o = await verifications.verifyIdentity(who, { purpose: 'reverification', document: { type: 'cn_resident_id', number: person.id, name: person.name }, idPhoto: photo('chip'), livenessSessionId: await verifications.live.passForVerification(who, 'reverification', photo('live')) });
       assert.ok(o.verified);
       return o.verificationId;
     }
@@ -42,7 +41,7 @@ for (const target of await testTargets()) {
       a = await createWorld(db, { numbers: 20, policy: { reverificationDeadlineHours: 72 } });
       b = await createWorld(db, { numbers: 5 });
       registrations = testRegistrations({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
-      verifications = createVerificationService({ db, keyring, clock: clock.clock, face });
+      verifications = testVerifications({ db, keyring, clock: clock.clock, face });
       svc = createReverificationService({ db, clock: clock.clock });
     });
     after(async () => { await target.close(db); });
@@ -126,7 +125,7 @@ for (const target of await testTargets()) {
       const wrong = await verify(P);
       assert.equal(await codeOf(svc.pass(undefined, revId, wrong)), 'verification.not_holder');
       assert.equal((await db.query<{ used_at: Date | null }>('SELECT used_at FROM verifications WHERE id = $1', [wrong])).rows[0]!.used_at, null);
-      const selfService = await verifications.verifyIdentity(undefined, { purpose: 'self_service', document: { type: 'cn_resident_id', number: Q.id, name: Q.name }, idPhoto: photo('c'), livePhoto: photo('l') });
+      const selfService = await verifications.verifyIdentity(undefined, { purpose: 'self_service', document: { type: 'cn_resident_id', number: Q.id, name: Q.name }, idPhoto: photo('c'), livenessSessionId: await verifications.live.passForVerification(undefined, 'self_service', photo('l')) });
       assert.ok(selfService.verified);
       assert.equal(await codeOf(svc.pass(undefined, revId, selfService.verificationId)), 'verification.not_found', 'wrong purpose');
       assert.equal(await codeOf(svc.pass(a.agent, revId, await verify(Q))), 'auth.forbidden', 'staff of another operator');

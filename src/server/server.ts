@@ -86,7 +86,7 @@ export async function createPortrait(config: Config, opts: PortraitOptions = {})
   });
   const captures = createCapturesRepository(keyring);
   const deploymentCap = config.maxActiveNumbersPerPersonDeployment;
-  const verifications = createVerificationService({ db, keyring, clock, face: opts.face });
+  const verifications = createVerificationService({ db, keyring, clock, face: opts.face, liveness: opts.liveness ? liveness : undefined });
   const subscribers = createSubscribersService({ db, keyring, clock });
   const reverifications = createReverificationService({ db, clock });
   const transfers = createTransfersService({ db, keyring, clock, deploymentCap });

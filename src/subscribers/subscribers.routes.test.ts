@@ -8,16 +8,16 @@ import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
 import { createWorld, residentId, type World } from '../registration/registration.fixtures.ts';
 import { maskMsisdn } from '../numbers/numbers.ts';
 import type { Principal } from '../staff/principal.ts';
-import { createVerificationService } from '../verification/verification.service.ts';
 import { verificationRoutes } from '../verification/verification.routes.ts';
-import { headerAuthenticate, registerNumber, type Registered, testRegistrations } from '../verification/verification.test-support.ts';
+import { headerAuthenticate, registerNumber, type Registered, testRegistrations, testVerifications, type TestVerifications } from '../verification/verification.test-support.ts';
 import { createSubscribersService } from './subscribers.service.ts';
 import { subscribersRoutes } from './subscribers.routes.ts';
 
 const keyring = testKeyring();
 const ID = residentId('19820202', 401);
 const NAME = '钱七';
-const b64 = (s: string) => Buffer.from(`image bytes of ${s}`).toString('base64');
+const bytes = (s: string) => Buffer.from(`image bytes of ${s}`);
+const b64 = (s: string) => bytes(s).toString('base64');
 
 for (const target of await testTargets()) {
   describe(`subscribers HTTP routes (${target.name})`, { skip: target.skip }, () => {
@@ -25,6 +25,7 @@ for (const target of await testTargets()) {
     let world: World;
     let app: App;
     let held: Registered;
+    let verifications: TestVerifications;
     const clock = testClock();
     const face = scriptedFaceVerifier({ testHarness: true });
     let principals: Record<string, Principal> = {};
@@ -40,10 +41,11 @@ for (const target of await testTargets()) {
       };
       const registrations = testRegistrations({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
       held = await registerNumber(db, registrations, world.agent, ID, NAME);
+      verifications = testVerifications({ db, keyring, clock: clock.clock, face });
       app = await buildApp({
         bodyLimitBytes: 65536, logLevel: 'silent', version: 'test', authenticate: headerAuthenticate(() => principals), health: async () => ({}),
         routes: [
-          verificationRoutes({ verifications: createVerificationService({ db, keyring, clock: clock.clock, face }) }),
+          verificationRoutes({ verifications }),
           subscribersRoutes({ subscribers: createSubscribersService({ db, keyring, clock: clock.clock }) }),
         ],
       });
@@ -54,7 +56,7 @@ for (const target of await testTargets()) {
       app.inject({ method: 'POST', url, payload, headers: who ? { 'x-test-principal': who } : {} });
 
     async function selfServiceVerification(id = ID, name = NAME): Promise<string> {
-      const res = await post('/v1/verifications', { purpose: 'self_service', document: { type: 'cn_resident_id', number: id, name }, idPhoto: b64('chip'), livePhoto: b64('live') });
+      const res = await post('/v1/verifications', { purpose: 'self_service', document: { type: 'cn_resident_id', number: id, name }, idPhoto: b64('chip'), livenessSessionId: await verifications.live.passForVerification(undefined, 'self_service', bytes('live')) });
       assert.equal(res.statusCode, 201);
       return res.json().verificationId;
     }

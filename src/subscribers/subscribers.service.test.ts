@@ -10,9 +10,8 @@ import { numbersRepository } from '../numbers/numbers.repository.ts';
 import type { Principal } from '../staff/principal.ts';
 import { readDocument } from './identity.ts';
 import { createSubscribersRepository } from './subscribers.repository.ts';
-import { createVerificationService, type VerificationService } from '../verification/verification.service.ts';
 import type { VerificationPurpose } from '../verification/verification.ts';
-import { auditOf, codeOf, photo, registerNumber, type Registered, testRegistrations } from '../verification/verification.test-support.ts';
+import { auditOf, codeOf, photo, registerNumber, type Registered, testRegistrations, testVerifications, type TestVerifications } from '../verification/verification.test-support.ts';
 import { createSubscribersService, type SubscribersService } from './subscribers.service.ts';
 
 const keyring = testKeyring();
@@ -28,12 +27,12 @@ for (const target of await testTargets()) {
     let b: World;
     const clock = testClock();
     const face = scriptedFaceVerifier({ testHarness: true });
-    let verifications: VerificationService;
+    let verifications: TestVerifications;
     let svc: SubscribersService;
     let pA1: Registered; let pA2: Registered; let pB: Registered; let qA: Registered;
 
     async function verify(person: { id: string; name: string }, purpose: VerificationPurpose = 'self_service'): Promise<string> {
-      const o = await verifications.verifyIdentity(undefined, { purpose, document: { type: 'cn_resident_id', number: person.id, name: person.name }, idPhoto: photo('chip'), livePhoto: photo('live') });
+      const o = await verifications.verifyIdentity(undefined, { purpose, document: { type: 'cn_resident_id', number: person.id, name: person.name }, idPhoto: photo('chip'), livenessSessionId: await verifications.live.passForVerification(undefined, purpose, photo('live')) });
       assert.ok(o.verified);
       return o.verificationId;
     }
@@ -44,7 +43,7 @@ for (const target of await testTargets()) {
       a = await createWorld(db, { code: `a-${target.name}`, numbers: 10, policy: { reverificationDeadlineHours: 48 } });
       b = await createWorld(db, { code: `b-${target.name}`, numbers: 10 });
       const registrations = testRegistrations({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
-      verifications = createVerificationService({ db, keyring, clock: clock.clock, face });
+      verifications = testVerifications({ db, keyring, clock: clock.clock, face });
       svc = createSubscribersService({ db, keyring, clock: clock.clock });
       pA1 = await registerNumber(db, registrations, a.agent, P.id, P.name);
       pA2 = await registerNumber(db, registrations, a.agent, P.id, P.name);

@@ -7,14 +7,14 @@ import { testClock, testKeyring } from '../staff/staff.fixtures.ts';
 import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
 import { createWorld, residentId, type World } from '../registration/registration.fixtures.ts';
 import type { Principal } from '../staff/principal.ts';
-import { createVerificationService } from '../verification/verification.service.ts';
 import { verificationRoutes } from '../verification/verification.routes.ts';
-import { headerAuthenticate, registerNumber, testRegistrations, type TestRegistrations } from '../verification/verification.test-support.ts';
+import { headerAuthenticate, registerNumber, testRegistrations, testVerifications, type TestRegistrations, type TestVerifications } from '../verification/verification.test-support.ts';
 import { createTransfersService } from './transfers.service.ts';
 import { transfersRoutes } from './transfers.routes.ts';
 
 const keyring = testKeyring();
-const b64 = (s: string) => Buffer.from(`image bytes of ${s}`).toString('base64');
+const bytes = (s: string) => Buffer.from(`image bytes of ${s}`);
+const b64 = (s: string) => bytes(s).toString('base64');
 const person = (seq: number, name: string) => ({ id: residentId('19860606', seq), name });
 
 for (const target of await testTargets()) {
@@ -24,6 +24,7 @@ for (const target of await testTargets()) {
     let off: World;
     let app: App;
     let registrations: TestRegistrations;
+    let verifications: TestVerifications;
     const clock = testClock();
     const face = scriptedFaceVerifier({ testHarness: true });
     let principals: Record<string, Principal> = {};
@@ -34,10 +35,11 @@ for (const target of await testTargets()) {
       off = await createWorld(db, { numbers: 2 });
       principals = { agentOn: on.agent, managerOn: on.manager, adminOn: on.admin, agentOff: off.agent, adminOff: off.admin };
       registrations = testRegistrations({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
+      verifications = testVerifications({ db, keyring, clock: clock.clock, face });
       app = await buildApp({
         bodyLimitBytes: 65536, logLevel: 'silent', version: 'test', authenticate: headerAuthenticate(() => principals), health: async () => ({}),
         routes: [
-          verificationRoutes({ verifications: createVerificationService({ db, keyring, clock: clock.clock, face }) }),
+          verificationRoutes({ verifications }),
           transfersRoutes({ transfers: createTransfersService({ db, keyring, clock: clock.clock, deploymentCap: 10 }) }),
         ],
       });
@@ -47,7 +49,7 @@ for (const target of await testTargets()) {
     const call = (method: 'GET' | 'POST', url: string, who?: string, payload?: object) =>
       app.inject({ method, url, ...(payload ? { payload } : {}), headers: who ? { 'x-test-principal': who } : {} });
     async function verify(who: string, p: { id: string; name: string }): Promise<string> {
-      const res = await call('POST', '/v1/verifications', who, { purpose: 'transfer', document: { type: 'cn_resident_id', number: p.id, name: p.name }, idPhoto: b64('c'), livePhoto: b64('l') });
+      const res = await call('POST', '/v1/verifications', who, { purpose: 'transfer', document: { type: 'cn_resident_id', number: p.id, name: p.name }, idPhoto: b64('c'), livenessSessionId: await verifications.live.passForVerification(principals[who], 'transfer', bytes('l')) });
       assert.equal(res.statusCode, 201);
       return res.json().verificationId;
     }

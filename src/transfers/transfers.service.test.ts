@@ -7,10 +7,9 @@ import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
 import { createWorld, residentId, type World } from '../registration/registration.fixtures.ts';
 import { numbersRepository } from '../numbers/numbers.repository.ts';
 import type { StaffPrincipal } from '../staff/principal.ts';
-import { createVerificationService, type VerificationService } from '../verification/verification.service.ts';
 import { createReverificationService } from '../reverification/reverification.service.ts';
 import { createSubscribersService } from '../subscribers/subscribers.service.ts';
-import { auditOf, codeOf, photo, registerNumber, testRegistrations, type TestRegistrations } from '../verification/verification.test-support.ts';
+import { auditOf, codeOf, photo, registerNumber, testRegistrations, testVerifications, type TestRegistrations, type TestVerifications } from '../verification/verification.test-support.ts';
 import { createTransfersService, type TransfersService } from './transfers.service.ts';
 
 const keyring = testKeyring();
@@ -28,11 +27,11 @@ for (const target of await testTargets()) {
     const clock = testClock();
     const face = scriptedFaceVerifier({ testHarness: true });
     let registrations: TestRegistrations;
-    let verifications: VerificationService;
+    let verifications: TestVerifications;
     let svc: TransfersService;
 
     async function verify(person: Person, agent: StaffPrincipal = a.agent): Promise<string> {
-      const o = await verifications.verifyIdentity(agent, { purpose: 'transfer', document: { type: 'cn_resident_id', number: person.id, name: person.name }, idPhoto: photo('chip'), livePhoto: photo('live') });
+      const o = await verifications.verifyIdentity(agent, { purpose: 'transfer', document: { type: 'cn_resident_id', number: person.id, name: person.name }, idPhoto: photo('chip'), livenessSessionId: await verifications.live.passForVerification(agent, 'transfer', photo('live')) });
       assert.ok(o.verified);
       return o.verificationId;
     }
@@ -43,7 +42,7 @@ for (const target of await testTargets()) {
       a = await createWorld(db, { numbers: 12, policy: { transferEnabled: true, coolingOffDays: 30, maxActiveNumbersPerPerson: 2 } });
       off = await createWorld(db, { numbers: 3 });
       registrations = testRegistrations({ db, keyring, clock: clock.clock, face, deploymentCap: 10 });
-      verifications = createVerificationService({ db, keyring, clock: clock.clock, face });
+      verifications = testVerifications({ db, keyring, clock: clock.clock, face });
       svc = createTransfersService({ db, keyring, clock: clock.clock, deploymentCap: 10 });
     });
     after(async () => { await target.close(db); });
@@ -67,7 +66,7 @@ for (const target of await testTargets()) {
       assert.equal(await codeOf(svc.transfer(a.agent, { msisdn: n.msisdn, fromVerificationId: to, toVerificationId: from })), 'verification.not_holder', 'the first must be the holder');
       assert.equal(await codeOf(svc.transfer(a.agent, { msisdn: n.msisdn, fromVerificationId: from, toVerificationId: await verify(FROM) })), 'request.invalid', 'to oneself');
       assert.equal(await codeOf(svc.transfer(a.agent, { msisdn: n.msisdn, fromVerificationId: await verify(FROM, off.agent), toVerificationId: to })), 'verification.not_found', 'another operator\'s verification');
-      const selfService = await verifications.verifyIdentity(undefined, { purpose: 'self_service', document: { type: 'cn_resident_id', number: FROM.id, name: FROM.name }, idPhoto: photo('c'), livePhoto: photo('l') });
+      const selfService = await verifications.verifyIdentity(undefined, { purpose: 'self_service', document: { type: 'cn_resident_id', number: FROM.id, name: FROM.name }, idPhoto: photo('c'), livenessSessionId: await verifications.live.passForVerification(undefined, 'self_service', photo('l')) });
       assert.ok(selfService.verified);
       assert.equal(await codeOf(svc.transfer(a.agent, { msisdn: n.msisdn, fromVerificationId: selfService.verificationId, toVerificationId: to })), 'verification.not_found', 'wrong purpose');
       assert.equal(await usedAt(from), null);
@@ -145,7 +144,7 @@ for (const target of await testTargets()) {
 
       const lookup = createSubscribersService({ db, keyring, clock: clock.clock });
       const selfService = async (p: Person) => {
-        const o = await verifications.verifyIdentity(undefined, { purpose: 'self_service', document: { type: 'cn_resident_id', number: p.id, name: p.name }, idPhoto: photo('c'), livePhoto: photo('l') });
+        const o = await verifications.verifyIdentity(undefined, { purpose: 'self_service', document: { type: 'cn_resident_id', number: p.id, name: p.name }, idPhoto: photo('c'), livenessSessionId: await verifications.live.passForVerification(undefined, 'self_service', photo('l')) });
         assert.ok(o.verified);
         return (await lookup.lookup(o.verificationId)).numbers.map((x) => x.numberId);
       };

@@ -74,11 +74,10 @@ export function createTransfersService(deps: TransfersServiceDeps) {
         if (!toId) throw new DomainError('verification.not_found', 'The new holder\'s verification is not a transfer verification');
 
         await subscribers.lock(q, toId);
-        const [held, blocklisted, identity] = await Promise.all([
-          numbersRepository.countHeld(q, toId, tenantId),
-          subscribers.isBlocklisted(q, to.docHmac, tenantId),
-          subscribers.readIdentity(q, toId),
-        ]);
+        // one after another: a transaction's client runs one query at a time (pg deprecates queueing them)
+        const held = await numbersRepository.countHeld(q, toId, tenantId);
+        const blocklisted = await subscribers.isBlocklisted(q, to.docHmac, tenantId);
+        const identity = await subscribers.readIdentity(q, toId);
         const refusals = transferRefusals({
           policy, deploymentCap: deps.deploymentCap, age: ageFromDocument({ birthDate: identity?.birthDate }, now), blocklisted,
           heldAtOperator: held.atOperator, heldInDeployment: held.inDeployment, documentExpired: to.result.documentExpired,

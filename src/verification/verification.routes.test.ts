@@ -1,5 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { testTargets } from '../db/test-databases.ts';
 import type { Database } from '../db/database.ts';
 import { buildApp, type App } from '../http/app.ts';
@@ -9,10 +10,12 @@ import { createWorld, residentId, type World } from '../registration/registratio
 import type { Principal } from '../staff/principal.ts';
 import { createVerificationService } from './verification.service.ts';
 import { verificationRoutes } from './verification.routes.ts';
-import { headerAuthenticate } from './verification.test-support.ts';
+import type { VerificationPurpose } from './verification.ts';
+import { headerAuthenticate, testVerifications, type TestVerifications } from './verification.test-support.ts';
 
 const keyring = testKeyring();
-const b64 = (s: string) => Buffer.from(`image bytes of ${s}`).toString('base64');
+const bytes = (s: string) => Buffer.from(`image bytes of ${s}`);
+const b64 = (s: string) => bytes(s).toString('base64');
 
 for (const target of await testTargets()) {
   describe(`verification HTTP routes (${target.name})`, { skip: target.skip }, () => {
@@ -20,6 +23,7 @@ for (const target of await testTargets()) {
     let world: World;
     let app: App;
     let noEngine: App;
+    let verifications: TestVerifications;
     const clock = testClock();
     const face = scriptedFaceVerifier({ testHarness: true });
     let principals: Record<string, Principal> = {};
@@ -29,19 +33,23 @@ for (const target of await testTargets()) {
       world = await createWorld(db, { numbers: 1 });
       principals = { agent: world.agent, manager: world.manager, admin: world.admin };
       const opts = { bodyLimitBytes: 65536, logLevel: 'silent', version: 'test', authenticate: headerAuthenticate(() => principals), health: async () => ({}) };
-      app = await buildApp({ ...opts, routes: [verificationRoutes({ verifications: createVerificationService({ db, keyring, clock: clock.clock, face }) })] });
-      noEngine = await buildApp({ ...opts, routes: [verificationRoutes({ verifications: createVerificationService({ db, keyring, clock: clock.clock, face: undefined }) })] });
+      verifications = testVerifications({ db, keyring, clock: clock.clock, face });
+      app = await buildApp({ ...opts, routes: [verificationRoutes({ verifications })] });
+      noEngine = await buildApp({ ...opts, routes: [verificationRoutes({ verifications: createVerificationService({ db, keyring, clock: clock.clock, face: undefined, liveness: undefined }) })] });
     });
     after(async () => { await app.close(); await noEngine.close(); await target.close(db); });
 
     const body = (purpose: string, extra: Record<string, unknown> = {}) => ({
-      purpose, document: { type: 'cn_resident_id', number: residentId('19900101', 201), name: '张三' }, idPhoto: b64('chip'), livePhoto: b64('live'), ...extra,
+      purpose, document: { type: 'cn_resident_id', number: residentId('19900101', 201), name: '张三' }, idPhoto: b64('chip'), livenessSessionId: randomUUID(), ...extra,
     });
+    /** A fresh passed liveness session (of the principal named `who`, else anonymous) whose best frame is the live photo. */
+    const live = async (purpose: VerificationPurpose, who?: string) =>
+      ({ livenessSessionId: await verifications.live.passForVerification(who ? principals[who] : undefined, purpose, bytes('live')) });
     const post = (a: App, url: string, payload: unknown, who?: string) =>
       a.inject({ method: 'POST', url, payload: payload as object, headers: who ? { 'x-test-principal': who } : {} });
 
     test('self-service face verification: 201 with an id valid for 10 minutes', async () => {
-      const res = await post(app, '/v1/verifications', body('self_service'));
+      const res = await post(app, '/v1/verifications', body('self_service', await live('self_service')));
       assert.equal(res.statusCode, 201);
       const out = res.json();
       assert.match(out.verificationId, /^[0-9a-f-]{36}$/);
@@ -53,7 +61,7 @@ for (const target of await testTargets()) {
 
     test('no match: 403 verification.failed with reason codes', async () => {
       face.next(false);
-      const res = await post(app, '/v1/verifications', body('self_service'));
+      const res = await post(app, '/v1/verifications', body('self_service', await live('self_service')));
       assert.equal(res.statusCode, 403);
       assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
       const p = res.json();
@@ -65,7 +73,7 @@ for (const target of await testTargets()) {
       assert.equal((await post(noEngine, '/v1/verifications', body('self_service'))).json().type, 'https://portrait.dev/problems/registration.face_engine_unavailable');
       assert.equal((await post(noEngine, '/v1/verifications', body('self_service'))).statusCode, 503);
       assert.equal((await post(app, '/v1/verifications', body('transfer'))).statusCode, 401);
-      assert.equal((await post(app, '/v1/verifications', body('transfer'), 'agent')).statusCode, 201);
+      assert.equal((await post(app, '/v1/verifications', body('transfer', await live('transfer', 'agent')), 'agent')).statusCode, 201);
       assert.equal((await post(app, '/v1/verifications', body('nonsense'))).statusCode, 400);
       assert.equal((await post(app, '/v1/verifications', body('self_service', { extra: 1 }))).statusCode, 400);
       const badDoc = await post(app, '/v1/verifications', body('self_service', { document: { type: 'cn_resident_id', number: '110105194912310029', name: 'x' } }));

@@ -63,13 +63,14 @@ export function verificationRoutes(deps: { verifications: VerificationService })
         body: Type.Object({
           purpose: Purpose,
           tenantId: Type.Optional(Type.String({ format: 'uuid', description: 'The operator (its face threshold); staff: their own' })),
-          document: Document, idPhoto: Base64Image, livePhoto: Base64Image,
+          document: Document, idPhoto: Base64Image,
+          livenessSessionId: Type.String({ format: 'uuid', description: 'A passed liveness session started for this purpose (POST /v1/liveness/challenges); its best frame is the live face, and it is used up' }),
         }, { additionalProperties: false }),
         response: { 201: Out, '4xx': Problem, '5xx': Problem },
       },
     }, async (req, reply) => {
       const b = req.body;
-      const o = await svc.verifyIdentity(req.principal, { purpose: b.purpose, tenantId: b.tenantId, document: b.document, idPhoto: image(b.idPhoto), livePhoto: image(b.livePhoto) });
+      const o = await svc.verifyIdentity(req.principal, { purpose: b.purpose, tenantId: b.tenantId, document: b.document, idPhoto: image(b.idPhoto), livenessSessionId: b.livenessSessionId });
       return reply.status(201).send(answer(o));
     });
 

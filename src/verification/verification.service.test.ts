@@ -1,16 +1,18 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { testTargets } from '../db/test-databases.ts';
 import type { Database } from '../db/database.ts';
 import { testClock, testKeyring } from '../staff/staff.fixtures.ts';
 import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
 import { createWorld, residentId, type World } from '../registration/registration.fixtures.ts';
 import type { Principal } from '../staff/principal.ts';
-import { createVerificationService, spendVerification, verifyIdentity, type VerificationService } from './verification.service.ts';
-import { auditOf, codeOf, photo } from './verification.test-support.ts';
+import { createVerificationService, spendVerification, verifyIdentity } from './verification.service.ts';
+import type { VerificationPurpose } from './verification.ts';
+import { auditOf, codeOf, photo, testVerifications, type TestVerifications } from './verification.test-support.ts';
 
 const keyring = testKeyring();
-const images = { idPhoto: photo('chip'), livePhoto: photo('live') };
+const images = { idPhoto: photo('chip') };
 
 for (const target of await testTargets()) {
   describe(`identity verification (${target.name})`, { skip: target.skip }, () => {
@@ -19,19 +21,24 @@ for (const target of await testTargets()) {
     let other: World;
     const clock = testClock();
     const face = scriptedFaceVerifier({ testHarness: true });
-    let svc: VerificationService;
+    let svc: TestVerifications;
+    /** A fresh passed liveness session of `who` for `purpose` whose best frame is the live photo (one per verification). */
+    const live = async (who: Principal | undefined, purpose: VerificationPurpose, tenantId?: string) =>
+      ({ livenessSessionId: await svc.live.passForVerification(who, purpose, photo('live'), tenantId) });
+    /** For attempts refused before the liveness session is taken. */
+    const anySession = () => ({ livenessSessionId: randomUUID() });
     before(async () => {
       db = await target.open();
       world = await createWorld(db, { numbers: 2, policy: { faceFalseMatchRate: 1e-4 } });
       other = await createWorld(db, { numbers: 2, policy: { manualReviewEnabled: false } });
-      svc = createVerificationService({ db, keyring, clock: clock.clock, face });
+      svc = testVerifications({ db, keyring, clock: clock.clock, face });
     });
     after(async () => { await target.close(db); });
 
     test('a face match stores a 10-minute verification with the document HMAC, never the number or name', async () => {
       const id = residentId('19850412', 101);
       const before = (await auditOf(db, ['verification.created'])).length;
-      const o = await svc.verifyIdentity(undefined, { purpose: 'self_service', document: { type: 'cn_resident_id', number: id, name: '王小明' }, ...images });
+      const o = await svc.verifyIdentity(undefined, { purpose: 'self_service', document: { type: 'cn_resident_id', number: id, name: '王小明' }, ...images, ...await live(undefined, 'self_service') });
       assert.equal(o.verified, true);
       if (!o.verified) return;
       assert.equal(o.expiresAt.getTime() - clock.clock().getTime(), 10 * 60_000);
@@ -55,9 +62,9 @@ for (const target of await testTargets()) {
     });
 
     test('the operator\'s target FMR is passed to the engine and kept with the result', async () => {
-      const o = await svc.verifyIdentity(undefined, { purpose: 'reverification', tenantId: world.tenantId, document: { type: 'cn_resident_id', number: residentId('19850412', 102), name: '李四' }, ...images });
+      const o = await svc.verifyIdentity(undefined, { purpose: 'reverification', tenantId: world.tenantId, document: { type: 'cn_resident_id', number: residentId('19850412', 102), name: '李四' }, ...images, ...await live(undefined, 'reverification', world.tenantId) });
       assert.ok(o.verified && o.result.method === 'face' && o.result.targetFmr === 1e-4);
-      assert.equal(await codeOf(svc.verifyIdentity(undefined, { purpose: 'reverification', tenantId: '00000000-0000-4000-8000-000000000000', document: { type: 'cn_resident_id', number: residentId('19850412', 102), name: '李四' }, ...images })), 'tenant.not_found');
+      assert.equal(await codeOf(svc.verifyIdentity(undefined, { purpose: 'reverification', tenantId: '00000000-0000-4000-8000-000000000000', document: { type: 'cn_resident_id', number: residentId('19850412', 102), name: '李四' }, ...images, ...anySession() })), 'tenant.not_found');
     });
 
     test('no match: a coded failure, no verification row, an audit event without identity data', async () => {
@@ -65,7 +72,7 @@ for (const target of await testTargets()) {
       const count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM verifications')).rows[0]!.n;
       const n = await count();
       face.next(false);
-      const o = await svc.verifyIdentity(undefined, { purpose: 'self_service', document: { type: 'cn_resident_id', number: id, name: '赵六' }, ...images });
+      const o = await svc.verifyIdentity(undefined, { purpose: 'self_service', document: { type: 'cn_resident_id', number: id, name: '赵六' }, ...images, ...await live(undefined, 'self_service') });
       assert.deepEqual(o, { verified: false, code: 'face.no_match', reasons: ['face.no_match'], score: 0.21, threshold: 0.5 });
       assert.equal(await count(), n);
       const failed = (await auditOf(db, ['verification.failed'])).at(-1)!;
@@ -75,21 +82,21 @@ for (const target of await testTargets()) {
     });
 
     test('without a face engine: registration.face_engine_unavailable; a bad document: document.invalid', async () => {
-      const none = createVerificationService({ db, keyring, clock: clock.clock, face: undefined });
-      const input = { purpose: 'self_service' as const, document: { type: 'cn_resident_id', number: residentId('19700101', 104), name: '孙八' }, ...images };
+      const none = createVerificationService({ db, keyring, clock: clock.clock, face: undefined, liveness: undefined });
+      const input = { purpose: 'self_service' as const, document: { type: 'cn_resident_id', number: residentId('19700101', 104), name: '孙八' }, ...images, ...anySession() };
       assert.equal(await codeOf(none.verifyIdentity(undefined, input)), 'registration.face_engine_unavailable');
-      assert.equal(await codeOf(verifyIdentity({ db, keyring, clock: clock.clock, face: undefined }, input)), 'registration.face_engine_unavailable');
+      assert.equal(await codeOf(verifyIdentity({ db, keyring, clock: clock.clock, face: undefined, liveness: undefined }, input)), 'registration.face_engine_unavailable');
       assert.equal(await codeOf(svc.verifyIdentity(undefined, { ...input, document: { ...input.document, number: '110105194912310029' } })), 'document.invalid');
     });
 
     test('who may verify: transfers only at a store, staff only for their operator, manual only by a store manager', async () => {
       const doc = { type: 'cn_resident_id', number: residentId('19800808', 105), name: '周九' };
       const api: Principal = { kind: 'api_key', keyId: 'k', tenantId: world.tenantId, scopes: ['three_element_check'] };
-      assert.equal(await codeOf(svc.verifyIdentity(undefined, { purpose: 'transfer', document: doc, ...images })), 'auth.required');
-      assert.equal(await codeOf(svc.verifyIdentity(world.admin, { purpose: 'self_service', document: doc, ...images })), 'auth.forbidden');
-      assert.equal(await codeOf(svc.verifyIdentity(api, { purpose: 'self_service', document: doc, ...images })), 'auth.forbidden');
-      assert.equal(await codeOf(svc.verifyIdentity(world.agent, { purpose: 'transfer', tenantId: other.tenantId, document: doc, ...images })), 'auth.forbidden');
-      const atStore = await svc.verifyIdentity(world.agent, { purpose: 'transfer', document: doc, ...images });
+      assert.equal(await codeOf(svc.verifyIdentity(undefined, { purpose: 'transfer', document: doc, ...images, ...anySession() })), 'auth.required');
+      assert.equal(await codeOf(svc.verifyIdentity(world.admin, { purpose: 'self_service', document: doc, ...images, ...anySession() })), 'auth.forbidden');
+      assert.equal(await codeOf(svc.verifyIdentity(api, { purpose: 'self_service', document: doc, ...images, ...anySession() })), 'auth.forbidden');
+      assert.equal(await codeOf(svc.verifyIdentity(world.agent, { purpose: 'transfer', tenantId: other.tenantId, document: doc, ...images, ...anySession() })), 'auth.forbidden');
+      const atStore = await svc.verifyIdentity(world.agent, { purpose: 'transfer', document: doc, ...images, ...await live(world.agent, 'transfer') });
       assert.ok(atStore.verified);
       const { rows } = await db.query<{ tenant_id: string; subscriber_id: string | null }>('SELECT tenant_id, subscriber_id FROM verifications WHERE id = $1', [atStore.verificationId]);
       assert.equal(rows[0]!.tenant_id, world.tenantId, 'staff verify for their own operator');
@@ -109,7 +116,7 @@ for (const target of await testTargets()) {
 
     test('a verification is spent once, only for its purpose and operator, and only within 10 minutes', async () => {
       const doc = { type: 'cn_resident_id', number: residentId('19661212', 106), name: '吴十' };
-      const v = await svc.verifyIdentity(world.agent, { purpose: 'transfer', document: doc, ...images });
+      const v = await svc.verifyIdentity(world.agent, { purpose: 'transfer', document: doc, ...images, ...await live(world.agent, 'transfer') });
       assert.ok(v.verified);
       const spend = (id: string, tenantId: string, purposes: ('transfer' | 'reverification')[] = ['transfer']) =>
         db.transaction((q) => spendVerification(q, { id, purposes, now: clock.clock(), tenantId }));
@@ -120,8 +127,8 @@ for (const target of await testTargets()) {
       assert.deepEqual(spent.usedAt, clock.clock());
       assert.equal(await codeOf(spend(v.verificationId, world.tenantId)), 'verification.not_found', 'single use');
 
-      const anyOperator = await svc.verifyIdentity(undefined, { purpose: 'reverification', document: doc, ...images });
-      const late = await svc.verifyIdentity(world.agent, { purpose: 'transfer', document: doc, ...images });
+      const anyOperator = await svc.verifyIdentity(undefined, { purpose: 'reverification', document: doc, ...images, ...await live(undefined, 'reverification') });
+      const late = await svc.verifyIdentity(world.agent, { purpose: 'transfer', document: doc, ...images, ...await live(world.agent, 'transfer') });
       assert.ok(anyOperator.verified && late.verified);
       assert.equal((await db.transaction((q) => spendVerification(q, { id: anyOperator.verificationId, purposes: ['reverification'], now: clock.clock(), tenantId: other.tenantId }))).id,
         anyOperator.verificationId, 'a verification made for no operator counts for any');

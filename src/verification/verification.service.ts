@@ -26,6 +26,13 @@ export interface VerificationDeps {
   clock: () => Date;
   /** The face engine; undefined = face verification unavailable (503), manual path only. */
   face: FaceVerifier | undefined;
+  /** Passed liveness sessions, whose best frame is the live face; undefined = face verification unavailable. */
+  liveness: LivenessFrames | undefined;
+}
+
+/** Where a face verification gets the live face: a passed liveness session started for its purpose. */
+export interface LivenessFrames {
+  takeForVerification(q: Queryable, sessionId: string, purpose: VerificationPurpose, tenantId: string | undefined, now: Date): Promise<Buffer>;
 }
 
 export interface VerifyIdentityInput {
@@ -34,7 +41,8 @@ export interface VerifyIdentityInput {
   tenantId?: string | undefined;
   document: DocumentInput;
   idPhoto: Buffer;
-  livePhoto: Buffer;
+  /** A passed liveness session started for this purpose (POST /v1/liveness/challenges); used up here. */
+  livenessSessionId: string;
   /** Who asked (audit); default: the person themselves (self-service). */
   actor?: Actor;
 }
@@ -79,34 +87,40 @@ async function store(deps: VerificationDeps, q: Queryable, a: {
 }
 
 /**
- * Validates the document, runs the face engine at the operator's (or the default) target
- * false-match rate, and on a match stores a verification usable for 10 minutes. A non-match
- * stores nothing but an audit event with the codes and score. No access checks: callers decide
+ * Validates the document, takes the live face from a passed liveness session, runs the face
+ * engine at the operator's (or the default) target false-match rate, and on a match stores a
+ * verification usable for 10 minutes. A non-match stores nothing but an audit event with the
+ * codes and score (and uses the liveness session up). No access checks: callers decide
  * who may verify (see `createVerificationService`).
  */
 export async function verifyIdentity(deps: VerificationDeps, input: VerifyIdentityInput): Promise<VerifyOutcome> {
-  if (!deps.face) throw new DomainError('registration.face_engine_unavailable');
+  const { face, liveness } = deps;
+  if (!face || !liveness) throw new DomainError('registration.face_engine_unavailable');
   checkPurpose(input.purpose);
   const now = deps.clock();
   const read = readDocument(deps.keyring, input.document, now);
-  if (input.idPhoto.length === 0 || input.livePhoto.length === 0) throw new DomainError('request.invalid', 'Both the document photo and the live photo are needed');
+  if (input.idPhoto.length === 0) throw new DomainError('request.invalid', 'The document photo is needed');
   const targetFmr = await targetFmrOf(deps.db, input.tenantId);
-  const d = await deps.face.verify({ idPhoto: input.idPhoto, livePhoto: input.livePhoto }, targetFmr);
   const actor = input.actor ?? selfServiceActor;
   const tenantId = input.tenantId ?? null;
-  if (!d.match) {
-    await appendAudit(deps.db, {
-      tenantId, actor, action: 'verification.failed', at: now,
-      details: { purpose: input.purpose, method: 'face', score: d.score, threshold: d.threshold, targetFmr: d.targetFmr, engine: d.engine, reasons: d.reasons },
-    });
-    return { verified: false, code: 'face.no_match', reasons: d.reasons, score: d.score, threshold: d.threshold };
-  }
-  const result: VerificationResult = {
-    method: 'face', score: d.score, threshold: d.threshold, targetFmr: d.targetFmr, estimatedFmr: d.estimatedFmr, engine: d.engine,
-    documentExpired: documentExpiredOn(read.document.expiryDate, now),
-  };
-  const record = await deps.db.transaction((q) => store(deps, q, { purpose: input.purpose, tenantId, method: 'face', result, read, now, actor }));
-  return { verified: true, verificationId: record.id, purpose: record.purpose, method: 'face', expiresAt: record.expiresAt, result };
+  // one transaction: the liveness session is used up exactly when a decision is recorded
+  return deps.db.transaction(async (q): Promise<VerifyOutcome> => {
+    const livePhoto = await liveness.takeForVerification(q, input.livenessSessionId, input.purpose, input.tenantId, now);
+    const d = await face.verify({ idPhoto: input.idPhoto, livePhoto }, targetFmr);
+    if (!d.match) {
+      await appendAudit(q, {
+        tenantId, actor, action: 'verification.failed', at: now,
+        details: { purpose: input.purpose, method: 'face', livenessSessionId: input.livenessSessionId, score: d.score, threshold: d.threshold, targetFmr: d.targetFmr, engine: d.engine, reasons: d.reasons },
+      });
+      return { verified: false, code: 'face.no_match', reasons: d.reasons, score: d.score, threshold: d.threshold };
+    }
+    const result: VerificationResult = {
+      method: 'face', score: d.score, threshold: d.threshold, targetFmr: d.targetFmr, estimatedFmr: d.estimatedFmr, engine: d.engine,
+      documentExpired: documentExpiredOn(read.document.expiryDate, now),
+    };
+    const record = await store(deps, q, { purpose: input.purpose, tenantId, method: 'face', result, read, now, actor });
+    return { verified: true, verificationId: record.id, purpose: record.purpose, method: 'face', expiresAt: record.expiresAt, result };
+  });
 }
 
 /** Spends a verification inside the caller's transaction; `verification.not_found` when it cannot be used. */
@@ -120,7 +134,7 @@ export function createVerificationService(deps: VerificationDeps) {
   return {
     /** Face verification, with the access rules of `faceVerificationTenant`. */
     async verifyIdentity(p: Principal | undefined, input: Omit<VerifyIdentityInput, 'actor'>): Promise<VerifyOutcome> {
-      if (!deps.face) throw new DomainError('registration.face_engine_unavailable');
+      if (!deps.face || !deps.liveness) throw new DomainError('registration.face_engine_unavailable');
       checkPurpose(input.purpose);
       const tenantId = faceVerificationTenant(p, input.purpose, input.tenantId);
       return verifyIdentity(deps, { ...input, tenantId, actor: p ? actorOf(p) : selfServiceActor });

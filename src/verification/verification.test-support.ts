@@ -9,6 +9,7 @@ import { DomainError } from '../errors/errors.ts';
 import { currentConsentVersion } from '../consent/consent.ts';
 import { numbersRepository } from '../numbers/numbers.repository.ts';
 import { createRegistrationService, type RegistrationService, type RegistrationServiceDeps } from '../registration/registration.service.ts';
+import { createVerificationService, type VerificationDeps, type VerificationService } from './verification.service.ts';
 import { testLiveness, type TestLiveness } from '../liveness/liveness.test-harness.ts';
 import type { Principal, StaffPrincipal } from '../staff/principal.ts';
 
@@ -20,6 +21,14 @@ export type TestRegistrations = RegistrationService & { live: TestLiveness };
 export function testRegistrations(deps: Omit<RegistrationServiceDeps, 'liveness'>): TestRegistrations {
   const live = testLiveness(deps.db, deps.keyring, deps.clock);
   return Object.assign(createRegistrationService({ ...deps, liveness: live.service }), { live });
+}
+
+/** The verification service with the scripted liveness checker's sessions as its live faces. */
+export type TestVerifications = VerificationService & { live: TestLiveness };
+
+export function testVerifications(deps: Omit<VerificationDeps, 'liveness'>): TestVerifications {
+  const live = testLiveness(deps.db, deps.keyring, deps.clock);
+  return Object.assign(createVerificationService({ ...deps, liveness: live.service }), { live });
 }
 
 export interface Registered { numberId: string; msisdn: string; subscriberId: string; registrationId: string }

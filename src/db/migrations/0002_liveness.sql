@@ -1,9 +1,10 @@
--- Liveness challenges (issue 5): what the server asked for, what the frames showed, and the
--- best frame (encrypted) until the face step takes it or the session ends.
+-- Liveness challenges (issue 5), for a registration or an identity verification: what the server
+-- asked for, what the frames showed, and the best frame (encrypted) until the face match takes it
+-- or the session ends.
 CREATE TABLE liveness_sessions (
   id uuid PRIMARY KEY,
   tenant_id uuid REFERENCES tenants(id),
-  purpose text NOT NULL CHECK (purpose IN ('registration', 'self_service', 'reverification')),
+  purpose text NOT NULL CHECK (purpose IN ('registration', 'self_service', 'reverification', 'transfer')),
   registration_id uuid REFERENCES registrations(id) ON DELETE CASCADE,
   nonce_hash bytea NOT NULL UNIQUE,
   actions text[] NOT NULL,
