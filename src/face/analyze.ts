@@ -81,19 +81,27 @@ export function chooseFace(faces: Detection[], img: { width: number; height: num
 
 interface Located { chosen: Detection; img: RgbImage; landmarks: Point[]; points: Point[]; residual: number }
 
+/**
+ * The 68 landmarks of the face in `box`, read on a downscaled copy of `img` when the face is
+ * wider than `maxFaceWidth` (bilinear crops alias). Returns that copy (or `img`) and the
+ * landmarks in its pixels.
+ */
+export async function readLandmarks(models: FaceModels, img: RgbImage, box: Box): Promise<{ img: RgbImage; landmarks: Point[] }> {
+  if (box.width > maxFaceWidth) {
+    const k = maxFaceWidth / box.width;
+    img = await resizeRgb(img, Math.max(1, Math.round(img.width * k)), Math.max(1, Math.round(img.height * k)));
+    box = { x: box.x * k, y: box.y * k, width: box.width * k, height: box.height * k };
+  }
+  return { img, landmarks: await detectLandmarks(models.landmarks, img, box) };
+}
+
 /** Detect, choose the face (`chooseFace`), and read its landmarks (on a downscaled copy if the face is large). */
 async function locate(models: FaceModels, source: RgbImage, kind: PhotoKind, lap: (stage: Stage) => void, turns: 0 | 1 | 2 | 3 = 0): Promise<{ source: RgbImage; turns: 0 | 1 | 2 | 3; faces: Detection[]; located?: Located }> {
   const faces = await detectFaces(models.detector, source, { minScore: minScore[kind], nmsIou: 0.4 });
   lap('detect');
   if (faces.length === 0) return { source, turns, faces };
   const chosen = chooseFace(faces, source);
-  let img = source, box: Box = chosen;
-  if (box.width > maxFaceWidth) {
-    const k = maxFaceWidth / box.width;
-    img = await resizeRgb(img, Math.max(1, Math.round(img.width * k)), Math.max(1, Math.round(img.height * k)));
-    box = { x: box.x * k, y: box.y * k, width: box.width * k, height: box.height * k };
-  }
-  const landmarks = await detectLandmarks(models.landmarks, img, box);
+  const { img, landmarks } = await readLandmarks(models, source, chosen);
   const points = fivePoints(landmarks);
   lap('landmarks');
   return { source, turns, faces, located: { chosen, img, landmarks, points, residual: templateResidual(points) } };

@@ -5,13 +5,13 @@
  * hash and a SHA-256 for replays). The actions and attacks are judged later, on the series.
  */
 import { createHash } from 'node:crypto';
-import { chooseFace, type FaceModels } from '../face/analyze.ts';
+import { chooseFace, readLandmarks, type FaceModels } from '../face/analyze.ts';
 import { detectFaces, inputHeight, inputWidth, type Detection } from '../face/detect.ts';
 import { eyesOpen } from '../face/eyes.ts';
 import type { RgbImage } from '../face/image.ts';
-import { detectLandmarks, fivePoints, type Point } from '../face/landmarks.ts';
+import { fivePoints, type Point } from '../face/landmarks.ts';
 import { mouthOpening, poseFromPoints } from '../face/quality.ts';
-import { resizeRgb, type Box } from '../face/raster.ts';
+import type { Box } from '../face/raster.ts';
 
 export interface FrameSignals {
   index: number;
@@ -52,8 +52,6 @@ const minScore = 0.6;
 const secondFaceRatio = 0.4;
 /** A second face counts only when found this surely (insets, posters and reflections score lower). */
 const secondFaceMinScore = 0.8;
-/** Landmarks are read on a copy where the face is at most this wide (as the face engine does). */
-const maxFaceWidth = 224;
 
 /** Split of each source pixel (along one axis) between the one or two grid cells it overlaps. */
 function axisWeights(size: number, cells: number): { cell: Uint16Array; share: Float32Array } {
@@ -161,13 +159,7 @@ export async function frameSignals(models: FaceModels, img: RgbImage, size: { wi
     if (faces.length === 0) return base;
     chosen = chooseFace(faces, img);
   }
-  let src = img, box: Box = chosen;
-  if (box.width > maxFaceWidth) {
-    const k = maxFaceWidth / box.width;
-    src = await resizeRgb(img, Math.max(1, Math.round(img.width * k)), Math.max(1, Math.round(img.height * k)));
-    box = { x: box.x * k, y: box.y * k, width: box.width * k, height: box.height * k };
-  }
-  const local = await detectLandmarks(models.landmarks, src, box);
+  const { img: src, landmarks: local } = await readLandmarks(models, img, chosen);
   const eyes = await eyesOpen(models.eyes, src, local);
   const scale = img.width / src.width;
   const landmarks = local.map(([x, y]): Point => [x * scale, y * scale]);

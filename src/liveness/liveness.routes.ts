@@ -5,11 +5,10 @@
  * or sessions that cannot take them (wrong nonce, used, expired).
  */
 import { Type } from 'typebox';
-import rateLimit from '@fastify/rate-limit';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { App, RouteRegistrar } from '../http/app.ts';
 import { DomainError } from '../errors/errors.ts';
 import { Problem, Uuid } from '../http/schemas.ts';
+import { rateLimitedScope } from '../http/rate-limit.ts';
 import { livenessActions, type LivenessAction } from './challenge.ts';
 import { frameLimits, livenessReasons } from './liveness.ts';
 import type { LivenessService } from './liveness.service.ts';
@@ -85,12 +84,7 @@ export function livenessRoutes(deps: { liveness: LivenessService }): RouteRegist
 
     // Challenges for identity verifications can be started without login (self-service): they
     // are rate-limited per client address, in their own scope so the limiter touches nothing else.
-    await app.register(async (plugin) => {
-      const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
-      await scope.register(rateLimit, {
-        global: false,
-        errorResponseBuilder: (_req, ctx) => new DomainError('rate_limited', `At most ${ctx.max} liveness challenges per minute from one address; retry in ${ctx.after}`),
-      });
+    await rateLimitedScope(app, (max, after) => `At most ${max} liveness challenges per minute from one address; retry in ${after}`, (scope) => {
       scope.post('/v1/liveness/challenges', {
         config: { rateLimit: { timeWindow: 60_000, max: CHALLENGES_PER_MINUTE, keyGenerator: (req) => `ip:${req.ip}` } },
         schema: {

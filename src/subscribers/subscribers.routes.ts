@@ -4,11 +4,9 @@
  * check (API key with scope `three_element_check`), rate-limited per API key at the key's
  * `rateLimitPerMinute` by @fastify/rate-limit, registered in this plugin's own scope.
  */
-import rateLimit from '@fastify/rate-limit';
 import { Type } from 'typebox';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { App, RouteRegistrar } from '../http/app.ts';
-import { DomainError } from '../errors/errors.ts';
+import { rateLimitedScope } from '../http/rate-limit.ts';
 import { documentTypes, type DocumentType } from '../documents/documents.ts';
 import { defaultRateLimitPerMinute } from '../staff/staff.ts';
 import type { SubscribersService } from './subscribers.service.ts';
@@ -62,12 +60,7 @@ export function subscribersRoutes(deps: { subscribers: SubscribersService }): Ro
     });
 
     // The partner check lives in its own scope so that its rate limiter (and its hooks) touch nothing else.
-    await app.register(async (plugin) => {
-      const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
-      await scope.register(rateLimit, {
-        global: false,
-        errorResponseBuilder: (_req, ctx) => new DomainError('rate_limited', `At most ${ctx.max} requests per minute for this API key; retry in ${ctx.after}`),
-      });
+    await rateLimitedScope(app, (max, after) => `At most ${max} requests per minute for this API key; retry in ${after}`, (scope) => {
       scope.post('/v1/partner/three-element-check', {
         config: {
           rateLimit: {
