@@ -166,6 +166,8 @@ const stages = ['frames', 'series', 'identity_and_antispoof'].map((s) => `${s} $
 
 const details = outcomes.filter((o) => (o.seq.kind === 'genuine') !== o.accepted)
   .map((o) => `- ${o.seq.kind}: ${o.seq.name} [${o.seq.actions.join(',')}] → ${o.accepted ? 'ACCEPTED' : `refused: ${o.reasons.join(', ')}`}`);
+const aloneMissed = outcomes.filter((o) => o.seq.kind !== 'genuine' && o.analysisAccepted && !o.seq.kind.startsWith('replay'))
+  .map((o) => `- ${o.seq.kind}: ${o.seq.name} [${o.seq.actions.join(',')}]`);
 
 const report = [
   `Run ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.version}, one thread; ${((performance.now() - started) / 1000).toFixed(0)} s in all.`,
@@ -180,6 +182,9 @@ const report = [
   '',
   details.length ? 'Sessions decided wrongly:' : 'No session was decided wrongly.',
   ...details,
+  '',
+  aloneMissed.length ? 'Attacks (other than replays) that the frame analysis alone accepts and only the replay check refuses:' : 'Every attack other than replays is refused by the frame analysis alone.',
+  ...aloneMissed,
 ].join('\n');
 console.log(report);
 await mkdir(values.out!, { recursive: true });

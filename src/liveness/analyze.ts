@@ -9,14 +9,13 @@
 import { alignFace } from '../face/align.ts';
 import { cosine, embedFace } from '../face/embed.ts';
 import type { FaceAnalyzer } from '../face/engine.ts';
-import { fivePoints } from '../face/landmarks.ts';
+import { fivePoints, pointsBox, type Point } from '../face/landmarks.ts';
+import type { Box } from '../face/raster.ts';
 import { DomainError } from '../errors/errors.ts';
-import { detectActions, restPose, type PoseSample } from './actions.ts';
+import { detectActions, median, restPose, type PoseSample, type Rest } from './actions.ts';
 import { liveLogProbability } from './antispoof.ts';
 import type { LivenessAction } from './challenge.ts';
 import { analysisSize, frameSignals, type FrameSignals } from './frame-signals.ts';
-import type { Box } from '../face/raster.ts';
-import { pointsBox, type Point } from '../face/landmarks.ts';
 import { decodeFrame } from './frame-decode.ts';
 import { frameLimits, type FrameInput, type LivenessDecision, type LivenessReason } from './liveness.ts';
 import { checkPresence, checkTiming, deformation, findCuts, motionLimits, zigzags } from './motion.ts';
@@ -40,9 +39,9 @@ export const sessionLimits = {
    */
   minIdentityCosine: 0.35,
   /**
-   * Median over the sampled frames of log10 P(live) from the passive model. Live webcam and phone
-   * clips here score -1.8 (a compressed webcam clip) to 0; the screen replay of that same webcam
-   * clip -3.7 (benchmark: bench/liveness).
+   * Median over the sampled frames of log10 P(live) from the passive model. Genuine sessions cut
+   * from the live clips in ../shared/data score from about -2.1 (a compressed webcam clip, a small
+   * GIF) to 0; the screen replay of that webcam clip about -3.7 (docs/bench/liveness.md).
    */
   minPassiveLogP: -2.7,
 } as const;
@@ -51,7 +50,7 @@ export interface LivenessAnalysis extends LivenessDecision {
   /** Per frame: SHA-256 of the bytes, a 64-bit difference hash and a normalised 32x24 thumbnail (replay check, replay.ts). */
   hashes: { sha256: string; dhash: string; thumb: Uint8Array }[];
   /** Session measures the decision rests on, for the audit trail and the benchmark. */
-  measures: { deformation: number | null; cuts: number[]; zigzags: number; crowdedFrames: number; rest: { yawDeg: number; pitchDeg: number; mouth: number } | null };
+  measures: { deformation: number | null; cuts: number[]; zigzags: number; crowdedFrames: number; rest: Rest | null };
 }
 
 export interface LivenessRequest {
@@ -83,24 +82,7 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
   }
 
   // 1. each frame on its own
-  const signals: FrameSignals[] = [];
-  // Between detections the face is followed by its landmarks: the last detected box, moved as
-  // the landmarks' centre moved. Keeping the detector's box (not one drawn around the landmarks)
-  // keeps the landmark model's view, and so the pose readings, the same on both kinds of frame.
-  let anchor: { box: Box; centre: [number, number] } | undefined, tracked: Box | undefined, sinceDetection = 0;
-  for (const [i, f] of frames.entries()) {
-    const img = await decodeFrame(f.bytes, i, analysisSize);
-    const track = sinceDetection < sessionLimits.detectEvery - 1 ? tracked : undefined;
-    const s = await frameSignals(analyzer.models, img, img.source, f.bytes, i, f.t, track);
-    signals.push(s);
-    sinceDetection = s.detected ? 0 : sinceDetection + 1;
-    if (!s.landmarks) { anchor = tracked = undefined; continue; }
-    const centre = landmarkCentre(s.landmarks);
-    if (s.detected) anchor = { box: s.box!, centre };
-    tracked = anchor && plausibleTrack(pointsBox(s.landmarks), anchor.box, img)
-      ? { ...anchor.box, x: anchor.box.x + centre[0] - anchor.centre[0], y: anchor.box.y + centre[1] - anchor.centre[1] }
-      : undefined;
-  }
+  const signals = await measureFrames(analyzer, frames);
   mark('frames');
   const first = signals[0]!;
   if (signals.some((s) => s.width !== first.width || s.height !== first.height)) reasons.add('liveness.frames_inconsistent');
@@ -140,19 +122,7 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
   let identityMin: number | null = null, passiveScore: number | null = null;
   if (best && rest) {
     const near = samples.filter((p) => p !== best && Math.abs(p.yawDeg - rest.yawDeg) <= sessionLimits.sampleMaxPoseDeg && Math.abs(p.pitchDeg - rest.pitchDeg) <= sessionLimits.sampleMaxPoseDeg);
-    const picked = spread(near, sessionLimits.sampledFrames);
-    const embeddings: Float32Array[] = [];
-    const live: number[] = [];
-    for (const p of [best, ...picked]) {
-      const img = await decodeFrame(frames[p.s.index]!.bytes, p.s.index);
-      const k = img.width / p.s.analysedWidth; // landmarks and box were measured at the analysis size
-      const v = await embedFace(analyzer.models.embedder, alignFace(img, fivePoints(p.s.landmarks!).map(([x, y]) => [x * k, y * k])), analyzer.settings.embedder);
-      embeddings.push(v);
-      const b = p.s.box!;
-      live.push(await liveLogProbability(analyzer.models.antispoof, img, { x: b.x * k, y: b.y * k, width: b.width * k, height: b.height * k }));
-    }
-    identityMin = embeddings.length > 1 ? Math.min(...embeddings.slice(1).map((v) => cosine(embeddings[0]!, v))) : null;
-    passiveScore = median(live);
+    ({ identityMin, passiveScore } = await sampledChecks(analyzer, frames, best.s, spread(near, sessionLimits.sampledFrames).map((p) => p.s)));
     if (identityMin !== null && identityMin < sessionLimits.minIdentityCosine) reasons.add('liveness.identity_changed');
     if (passiveScore < sessionLimits.minPassiveLogP) reasons.add('liveness.spoof_suspected');
   }
@@ -165,6 +135,49 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
     hashes: signals.map((s) => ({ sha256: s.sha256, dhash: s.dhash, thumb: fingerprint(s.thumb) })),
     measures: { deformation: deform, cuts, zigzags: zigs, crowdedFrames, rest },
   };
+}
+
+/**
+ * Every frame measured at the analysis size. Between detections the face is followed by its
+ * landmarks: the last detected box, moved as the landmarks' centre moved. Keeping the
+ * detector's box (not one drawn around the landmarks) keeps the landmark model's view, and so
+ * the pose readings, the same on both kinds of frame.
+ */
+async function measureFrames(analyzer: FaceAnalyzer, frames: FrameInput[]): Promise<FrameSignals[]> {
+  const signals: FrameSignals[] = [];
+  let anchor: { box: Box; centre: [number, number] } | undefined, tracked: Box | undefined, sinceDetection = 0;
+  for (const [i, f] of frames.entries()) {
+    const img = await decodeFrame(f.bytes, i, analysisSize);
+    const track = sinceDetection < sessionLimits.detectEvery - 1 ? tracked : undefined;
+    const s = await frameSignals(analyzer.models, img, img.source, f.bytes, i, f.t, track);
+    signals.push(s);
+    sinceDetection = s.detected ? 0 : sinceDetection + 1;
+    if (!s.landmarks) { anchor = tracked = undefined; continue; }
+    const centre = landmarkCentre(s.landmarks);
+    if (s.detected) anchor = { box: s.box!, centre };
+    tracked = anchor && plausibleTrack(pointsBox(s.landmarks), anchor.box, img)
+      ? { ...anchor.box, x: anchor.box.x + centre[0] - anchor.centre[0], y: anchor.box.y + centre[1] - anchor.centre[1] }
+      : undefined;
+  }
+  return signals;
+}
+
+/**
+ * The best frame and the sampled ones decoded in full: the lowest similarity of a sampled face
+ * to the best frame's (embeddings), and the median passive anti-spoof score over all of them.
+ */
+async function sampledChecks(analyzer: FaceAnalyzer, frames: FrameInput[], best: FrameSignals, sampled: FrameSignals[]): Promise<{ identityMin: number | null; passiveScore: number }> {
+  const embeddings: Float32Array[] = [];
+  const live: number[] = [];
+  for (const s of [best, ...sampled]) {
+    const img = await decodeFrame(frames[s.index]!.bytes, s.index);
+    const k = img.width / s.analysedWidth; // landmarks and box were measured at the analysis size
+    embeddings.push(await embedFace(analyzer.models.embedder, alignFace(img, fivePoints(s.landmarks!).map(([x, y]) => [x * k, y * k])), analyzer.settings.embedder));
+    const b = s.box!;
+    live.push(await liveLogProbability(analyzer.models.antispoof, img, { x: b.x * k, y: b.y * k, width: b.width * k, height: b.height * k }));
+  }
+  const identityMin = embeddings.length > 1 ? Math.min(...embeddings.slice(1).map((v) => cosine(embeddings[0]!, v))) : null;
+  return { identityMin, passiveScore: median(live) };
 }
 
 const landmarkCentre = (p: Point[]): [number, number] => [p.reduce((a, q) => a + q[0], 0) / p.length, p.reduce((a, q) => a + q[1], 0) / p.length];
@@ -183,10 +196,4 @@ function plausibleTrack(landmarks: Box, face: Box, img: { width: number; height:
 function spread<T>(xs: T[], n: number): T[] {
   if (xs.length <= n) return xs;
   return Array.from({ length: n }, (_, i) => xs[Math.floor(((i + 0.5) * xs.length) / n)]!);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

@@ -42,7 +42,7 @@ export function scriptedLivenessChecker(opts: { testHarness: boolean; realDigest
         hashes: frames.map((f) => ({
           sha256: opts.realDigests ? createHash('sha256').update(f.bytes).digest('hex') : randomBytes(32).toString('hex'), dhash: randomBytes(8).toString('hex'), thumb: new Uint8Array(randomBytes(768)),
         })),
-        measures: { deformation: 0.2, cuts: [], zigzags: 0, crowdedFrames: 0, rest: { yawDeg: 0, pitchDeg: 0, mouth: 0 } },
+        measures: { deformation: 0.2, cuts: [], zigzags: 0, crowdedFrames: 0, rest: { yawDeg: 0, pitchDeg: 0, mouth: 0, ear: 0.35 } },
       };
     },
   };
