@@ -22,6 +22,7 @@ export interface DetectOptions {
 }
 
 export async function detectFaces(session: ort.InferenceSession, img: RgbImage, opts: DetectOptions): Promise<Detection[]> {
+  if (img.channels === 1) throw new Error('the face detector needs a colour image');
   const scale = Math.min(inputWidth / img.width, inputHeight / img.height);
   const w = Math.max(1, Math.round(img.width * scale));
   const h = Math.max(1, Math.round(img.height * scale));

@@ -14,6 +14,8 @@ export interface RgbImage {
   data: Uint8Array;
   width: number;
   height: number;
+  /** 1: a grey image (liveness reads tracked frames in grey, half the decoding); absent: RGB. */
+  channels?: 1;
 }
 
 export interface DecodeLimits {

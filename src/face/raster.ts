@@ -18,22 +18,22 @@ export function invertAffine([a, b, c, d, e, f]: Affine): Affine {
   return [e / det, -b / det, (b * f - c * e) / det, -d / det, a / det, (c * d - a * f) / det];
 }
 
-/** Sample `img` at (x, y) bilinearly into out[o..o+2]; outside the image is black. */
-function sample(img: RgbImage, x: number, y: number, out: Uint8Array, o: number): void {
+/** Sample `img` (`n` channels) at (x, y) bilinearly into out[o..o+n-1]; outside the image is black. */
+function sample(img: RgbImage, n: number, x: number, y: number, out: Uint8Array, o: number): void {
   const { width: w, height: h, data } = img;
   const x0 = Math.floor(x), y0 = Math.floor(y);
   const fx = x - x0, fy = y - y0;
   if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
     // inside: the same sums in the same order as below, without the bounds checks (a third of
     // the liveness analysis's time went here)
-    const i00 = (y0 * w + x0) * 3, i10 = i00 + w * 3;
+    const i00 = (y0 * w + x0) * n, i10 = i00 + w * n;
     const gy = 1 - fy, gx = 1 - fx;
-    for (let c = 0; c < 3; c++) {
-      out[o + c] = Math.round(0 + data[i00 + c]! * gy * gx + data[i00 + 3 + c]! * gy * fx + data[i10 + c]! * fy * gx + data[i10 + 3 + c]! * fy * fx);
+    for (let c = 0; c < n; c++) {
+      out[o + c] = Math.round(0 + data[i00 + c]! * gy * gx + data[i00 + n + c]! * gy * fx + data[i10 + c]! * fy * gx + data[i10 + n + c]! * fy * fx);
     }
     return;
   }
-  for (let c = 0; c < 3; c++) {
+  for (let c = 0; c < n; c++) {
     let acc = 0;
     for (let dy = 0; dy <= 1; dy++) {
       const yy = y0 + dy;
@@ -42,21 +42,22 @@ function sample(img: RgbImage, x: number, y: number, out: Uint8Array, o: number)
       for (let dx = 0; dx <= 1; dx++) {
         const xx = x0 + dx;
         if (xx < 0 || xx >= w) continue;
-        acc += data[(yy * w + xx) * 3 + c]! * wy * (dx ? fx : 1 - fx);
+        acc += data[(yy * w + xx) * n + c]! * wy * (dx ? fx : 1 - fx);
       }
     }
     out[o + c] = Math.round(acc);
   }
 }
 
-/** The image seen through `toSource` (output pixel → source pixel), `width`×`height` pixels. */
+/** The image seen through `toSource` (output pixel → source pixel), `width`×`height` pixels, as many channels as `img`. */
 export function warpAffine(img: RgbImage, toSource: Affine, width: number, height: number): RgbImage {
   const [a, b, c, d, e, f] = toSource;
-  const data = new Uint8Array(width * height * 3);
+  const n = img.channels ?? 3;
+  const data = new Uint8Array(width * height * n);
   for (let v = 0; v < height; v++) {
-    for (let u = 0; u < width; u++) sample(img, a * u + b * v + c, d * u + e * v + f, data, (v * width + u) * 3);
+    for (let u = 0; u < width; u++) sample(img, n, a * u + b * v + c, d * u + e * v + f, data, (v * width + u) * n);
   }
-  return { data, width, height };
+  return img.channels ? { data, width, height, channels: img.channels } : { data, width, height };
 }
 
 /** `box` of `img` resampled to `width`×`height`. */
@@ -65,8 +66,9 @@ export function cropResize(img: RgbImage, box: Box, width: number, height: numbe
   return warpAffine(img, [sx, 0, box.x + (sx - 1) / 2, 0, sy, box.y + (sy - 1) / 2], width, height);
 }
 
-/** Luma (BT.601) of each pixel, 0-255. */
+/** Luma (BT.601) of each pixel, 0-255 (a grey image's own values). */
 export function toGray(img: RgbImage): Float32Array {
+  if (img.channels === 1) return Float32Array.from(img.data);
   const out = new Float32Array(img.width * img.height);
   for (let i = 0, j = 0; i < out.length; i++, j += 3) {
     out[i] = 0.299 * img.data[j]! + 0.587 * img.data[j + 1]! + 0.114 * img.data[j + 2]!;
@@ -83,6 +85,7 @@ export interface TensorLayout {
 
 /** NCHW float tensor data: (pixel − mean) · scale, channels in the model's order. */
 export function toPlanar(img: RgbImage, { order, mean, scale }: TensorLayout, flip = false): Float32Array {
+  if (img.channels === 1) throw new Error('a colour model was given a grey image');
   const n = img.width * img.height;
   const out = new Float32Array(n * 3);
   const channel = order === 'rgb' ? [0, 1, 2] : [2, 1, 0];
@@ -98,11 +101,12 @@ export function toPlanar(img: RgbImage, { order, mean, scale }: TensorLayout, fl
 
 /** Resize with sharp's filtering (for large downscales, where bilinear sampling aliases). */
 export async function resizeRgb(img: RgbImage, width: number, height: number): Promise<RgbImage> {
-  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels ?? 3 } })
     .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
     .raw()
     .toBuffer();
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width, height };
+  const out = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  return img.channels ? { data: out, width, height, channels: img.channels } : { data: out, width, height };
 }
 
 /** The image turned clockwise by `quarterTurns` × 90°. */

@@ -14,8 +14,8 @@ export interface PoseSample {
   t: number;
   yawDeg: number;
   pitchDeg: number;
-  /** Probability that each eye is open. */
-  eyes: [number, number];
+  /** Probability that each eye is open; undefined when the face is too small to tell (no blink is read there). */
+  eyes: [number, number] | undefined;
   mouth: number;
   /** Eye aspect ratio from the landmarks. */
   ear: number;
@@ -98,8 +98,9 @@ function excursions(samples: PoseSample[], value: (s: PoseSample) => number, ent
 function blinks(samples: PoseSample[], rest: Rest): ActionEvent[] {
   const th = actionThresholds;
   const frontal = (s: PoseSample) => Math.abs(s.yawDeg - rest.yawDeg) < th.blinkFrontalDeg && Math.abs(s.pitchDeg - rest.pitchDeg) < th.blinkFrontalDeg;
-  const open = (s: PoseSample) => frontal(s) && Math.max(...s.eyes) >= th.eyesOpen;
-  const closed = (s: PoseSample) => frontal(s) && Math.max(...s.eyes) < th.eyesClosed;
+  const eyes = (s: PoseSample) => (s.eyes ? Math.max(...s.eyes) : undefined);
+  const open = (s: PoseSample) => frontal(s) && (eyes(s) ?? 0) >= th.eyesOpen;
+  const closed = (s: PoseSample) => frontal(s) && (eyes(s) ?? 1) < th.eyesClosed;
   const out: ActionEvent[] = [];
   let i = 0;
   while (i < samples.length) {
@@ -111,13 +112,13 @@ function blinks(samples: PoseSample[], rest: Rest): ActionEvent[] {
     const after = samples.slice(j + 1).find((s) => s.t - end <= th.blinkOpenWithinMs && open(s));
     // the closure must be bracketed by open frames with nothing in between that is neither
     const bracketed = before && after
-      && samples.slice(samples.indexOf(before) + 1, i).every((s) => !frontal(s) || Math.max(...s.eyes) < th.eyesOpen)
-      && samples.slice(j + 1, samples.indexOf(after)).every((s) => !frontal(s) || Math.max(...s.eyes) < th.eyesOpen);
-    const least = samples.slice(i, j + 1).reduce((m, s) => (Math.max(...s.eyes) < Math.max(...m.eyes) ? s : m));
+      && samples.slice(samples.indexOf(before) + 1, i).every((s) => !open(s))
+      && samples.slice(j + 1, samples.indexOf(after)).every((s) => !open(s));
+    const least = samples.slice(i, j + 1).reduce((m, s) => (eyes(s)! < eyes(m)! ? s : m));
     // the lids must move in the landmarks too: the eye model alone is fooled by glare, glasses and photos
     const lidsMoved = bracketed && Math.min(...samples.slice(i, j + 1).map((s) => s.ear)) <= th.blinkEarRatio * rest.ear;
     if (bracketed && lidsMoved && end - start <= th.blinkMaxMs) {
-      out.push({ action: 'blink', startMs: start, endMs: end, peakMs: least.t, strength: 1 - Math.max(...least.eyes) });
+      out.push({ action: 'blink', startMs: start, endMs: end, peakMs: least.t, strength: 1 - eyes(least)! });
     }
     i = j + 1;
   }

@@ -15,7 +15,7 @@ import { DomainError } from '../errors/errors.ts';
 import { detectActions, median, restPose, type PoseSample, type Rest } from './actions.ts';
 import { liveLogProbability } from './antispoof.ts';
 import type { LivenessAction } from './challenge.ts';
-import { analysisSize, frameSignals, type FrameSignals } from './frame-signals.ts';
+import { analysisSize, eyesMinFaceWidth, frameSignals, type FrameSignals } from './frame-signals.ts';
 import { decodeFrame } from './frame-decode.ts';
 import { frameLimits, type FrameInput, type LivenessDecision, type LivenessReason } from './liveness.ts';
 import { checkPresence, checkTiming, deformation, findCuts, motionLimits, zigzags } from './motion.ts';
@@ -27,7 +27,7 @@ export const sessionLimits = {
    * The detector runs on every this-many frames (and whenever tracking is lost); in between, the
    * face is followed by its landmarks. Detection is most of a frame's cost.
    */
-  detectEvery: 3,
+  detectEvery: 4,
   /** Frames sampled (besides the best) for the identity and anti-spoof checks: an embedding costs more than ten frames' tracking. */
   sampledFrames: 3,
   /** Sampled frames are taken among those within this many degrees of the rest pose. */
@@ -62,7 +62,7 @@ export interface LivenessRequest {
 /** Priority of reasons when several apply: the most specific finding first. */
 const reasonOrder: LivenessReason[] = [
   'liveness.too_few_frames', 'liveness.frames_replayed', 'liveness.timestamps_implausible', 'liveness.frames_inconsistent',
-  'liveness.face_missing', 'liveness.multiple_faces', 'liveness.identity_changed', 'liveness.static_face',
+  'liveness.face_missing', 'liveness.face_too_small', 'liveness.multiple_faces', 'liveness.identity_changed', 'liveness.static_face',
   'liveness.motion_discontinuous', 'liveness.spoof_suspected', 'liveness.wrong_order', 'liveness.action_missing', 'liveness.too_slow',
 ];
 export const sortReasons = (rs: Iterable<LivenessReason>): LivenessReason[] => [...new Set(rs)].sort((a, b) => reasonOrder.indexOf(a) - reasonOrder.indexOf(b));
@@ -89,6 +89,7 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
   const withFace = signals.filter((s) => s.landmarks);
   // a tracked frame has its face by construction; the detector runs again on every frame after one it missed
   for (const r of checkPresence(signals.map((s) => ({ t: s.t, hasFace: s.landmarks !== undefined })))) reasons.add(r);
+  if (withFace.length && median(withFace.map((s) => s.box!.width)) < eyesMinFaceWidth) reasons.add('liveness.face_too_small');
   const crowdedFrames = signals.filter((s) => s.crowded).length;
   if (crowdedFrames > motionLimits.maxCrowdedFrames) reasons.add('liveness.multiple_faces');
 
@@ -112,9 +113,11 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
   let best: (typeof samples)[number] | undefined, deform: number | null = null;
   if (rest && samples.length) {
     const cost = (p: PoseSample) => Math.abs(p.yawDeg - rest.yawDeg) + Math.abs(p.pitchDeg - rest.pitchDeg)
-      + 30 * (1 - Math.max(...p.eyes)) + 100 * Math.max(0, p.mouth - rest.mouth - 0.05);
+      + 30 * (1 - (p.eyes ? Math.max(...p.eyes) : Math.min(1, p.ear / rest.ear))) + 100 * Math.max(0, p.mouth - rest.mouth - 0.05);
     best = samples.reduce((m, p) => (cost(p) < cost(m) ? p : m));
-    deform = deformation(withFace.map((s) => s.landmarks!), best.s.landmarks!);
+    // measured where the detector framed the face: landmarks read in a followed box jitter more
+    const detected = withFace.filter((s) => s.detected);
+    deform = deformation(detected.map((s) => s.landmarks!), (best.s.detected ? best.s : detected[0] ?? best.s).landmarks!);
     // every action moves landmarks in a way no flat picture can; without one, a rigid face is a photo
     if (events.length === 0 && deform < motionLimits.staticMaxDeformation) reasons.add('liveness.static_face');
   }
@@ -147,8 +150,8 @@ async function measureFrames(analyzer: FaceAnalyzer, frames: FrameInput[]): Prom
   const signals: FrameSignals[] = [];
   let anchor: { box: Box; centre: [number, number] } | undefined, tracked: Box | undefined, sinceDetection = 0;
   for (const [i, f] of frames.entries()) {
-    const img = await decodeFrame(f.bytes, i, analysisSize);
     const track = sinceDetection < sessionLimits.detectEvery - 1 ? tracked : undefined;
+    const img = await decodeFrame(f.bytes, i, analysisSize, track !== undefined); // the detector alone needs colour
     const s = await frameSignals(analyzer.models, img, img.source, f.bytes, i, f.t, track);
     signals.push(s);
     sinceDetection = s.detected ? 0 : sinceDetection + 1;

@@ -33,7 +33,7 @@ export interface FrameSignals {
   pitchDeg?: number;
   /** Roll of the eye line, degrees. */
   rollDeg?: number;
-  /** Probability that each eye is open (left, right as seen). */
+  /** Probability that each eye is open (left, right as seen); undefined when the face is too small to tell. */
   eyes?: [number, number];
   mouth?: number;
   /** Eye aspect ratio from the landmarks (lid gap over eye width, both eyes averaged): drops by a third in a blink. */
@@ -50,6 +50,12 @@ export interface DecodedFrame { img: RgbImage; signals: FrameSignals }
 /** Detector confidence floor for frames of a live capture (the face engine uses 0.7 for photos). */
 const minScore = 0.6;
 const secondFaceRatio = 0.4;
+/**
+ * The eyes are judged only on a face at least this wide in the analysed frame (about 112 px in
+ * a 640x480 frame): on smaller faces the eye crops are a few pixels and the eye model and the
+ * lids' landmarks read noise (a moved photo of a 50 px face "blinked" in a test).
+ */
+export const eyesMinFaceWidth = 56;
 /** A second face counts only when found this surely (insets, posters and reflections score lower). */
 const secondFaceMinScore = 0.8;
 
@@ -72,13 +78,15 @@ export function greyGrid(img: RgbImage, w: number, h: number): Float32Array {
   const sum = new Float32Array(w * h), weight = new Float32Array(w * h);
   const { data, width, height } = img;
   if (width % w === 0 && height % h === 0) return blockMeans(img, w, h); // 320x240 into 32x24: whole blocks
+  const n = img.channels ?? 3;
+  const luma = n === 1 ? (i: number) => data[i]! : (i: number) => 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
   const cols = axisWeights(width, w), rows = axisWeights(height, h);
   const add = (c: number, v: number, wt: number) => { sum[c] = sum[c]! + v * wt; weight[c] = weight[c]! + wt; };
   for (let y = 0, i = 0; y < height; y++) {
     const r0 = rows.cell[y]!, ry = rows.share[y]!, r1 = Math.min(r0 + 1, h - 1);
-    for (let x = 0; x < width; x++, i += 3) {
+    for (let x = 0; x < width; x++, i += n) {
       const c0 = cols.cell[x]!, cx = cols.share[x]!, c1 = Math.min(c0 + 1, w - 1);
-      const v = 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
+      const v = luma(i);
       add(r0 * w + c0, v, cx * ry);
       if (cx < 1) add(r0 * w + c1, v, (1 - cx) * ry);
       if (ry < 1) {
@@ -96,11 +104,13 @@ function blockMeans(img: RgbImage, w: number, h: number): Float32Array {
   const { data, width, height } = img;
   const bw = width / w, bh = height / h;
   const out = new Float32Array(w * h);
+  const grey = img.channels === 1;
   for (let y = 0, i = 0; y < height; y++) {
     const row = Math.floor(y / bh) * w;
     for (let cx = 0; cx < w; cx++) {
       let s = 0;
-      for (let k = 0; k < bw; k++, i += 3) s += 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
+      if (grey) for (let k = 0; k < bw; k++, i++) s += data[i]!;
+      else for (let k = 0; k < bw; k++, i += 3) s += 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
       out[row + cx] = out[row + cx]! + s;
     }
   }
@@ -160,7 +170,7 @@ export async function frameSignals(models: FaceModels, img: RgbImage, size: { wi
     chosen = chooseFace(faces, img);
   }
   const { img: src, landmarks: local } = await readLandmarks(models, img, chosen);
-  const eyes = await eyesOpen(models.eyes, src, local);
+  const eyes = chosen.width >= eyesMinFaceWidth ? await eyesOpen(models.eyes, src, local) : undefined;
   const scale = img.width / src.width;
   const landmarks = local.map(([x, y]): Point => [x * scale, y * scale]);
   const five = fivePoints(landmarks);

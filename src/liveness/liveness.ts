@@ -36,6 +36,7 @@ export const livenessReasons = {
   'liveness.timestamps_implausible': 'Frame times are out of order, too dense, too sparse, or span more time than the challenge existed',
   'liveness.frames_inconsistent': 'Frames of different sizes: they do not come from one camera stream',
   'liveness.face_missing': 'No face in too many frames',
+  'liveness.face_too_small': 'The face is too small to see the eyes: come closer to the camera',
   'liveness.multiple_faces': 'More than one face in the frames',
   'liveness.identity_changed': 'The frames do not show the same person throughout',
   'liveness.static_face': 'The face never changes shape: a photo moved in front of the camera',

@@ -26,8 +26,11 @@ export const motionLimits = {
   cutMinDiff: 18, cutMedianMultiple: 4, maxJumpPerSecond: 6,
   /** An isolated spike: at least this difference and this multiple of the differences on either side. */
   spikeMinDiff: 2.5, spikeMultiple: 3,
-  /** Consecutive frames closer than this are one camera frame captured twice. */
-  repeatMaxDiff: 0.05,
+  /**
+   * Consecutive frames closer than this are one camera frame captured twice (a frame read in
+   * grey and one read in colour differ by about 0.1 in these thumbnails).
+   */
+  repeatMaxDiff: 0.15,
   /** Cuts tolerated before the session is refused. */
   maxCuts: 0,
   /** Zig-zags (out-of-order frames): a step of more than this yaw or these face widths and straight back, and how many are tolerated. */
