@@ -18,10 +18,7 @@ import { parseArgs } from 'node:util';
 import { calibrationFormat, defaultCalibrationPath, thresholdFor, type Calibration, type CalibrationSet } from '../src/face/calibration.ts';
 import { toChipPhoto } from '../src/face/evaluation/chip-photo.ts';
 import { createFacePool } from '../src/face/face.pool.ts';
-import { defaultEmbedderConfig } from '../src/face/embed.ts';
-import { pipelineId } from '../src/face/engine.ts';
-import { defaultDecodeLimits } from '../src/face/image.ts';
-import { defaultQualityLimits } from '../src/face/quality.ts';
+import { defaultAnalyzeSettings, pipelineId } from '../src/face/engine.ts';
 
 const { values } = parseArgs({ options: {
   data: { type: 'string', default: path.resolve(import.meta.dirname, '../../shared/data') },
@@ -127,7 +124,7 @@ const sets: CalibrationSet[] = tallies.map((t, k) => {
 });
 
 const previous = await readFile(values.out!, 'utf8').then((s) => JSON.parse(s) as Calibration, () => undefined);
-const pipeline = pipelineId({ decode: defaultDecodeLimits, quality: defaultQualityLimits, embedder: defaultEmbedderConfig });
+const pipeline = pipelineId(defaultAnalyzeSettings);
 const today = new Date().toISOString().slice(0, 10);
 const sameDay = previous?.version.startsWith(today) ? Number(previous.version.split('.')[1] ?? 0) + 1 : 1;
 const calibration: Calibration = {

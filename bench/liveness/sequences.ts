@@ -90,14 +90,15 @@ const sliceFrames = (frames: FrameInput[], fromMs: number, toMs: number) => reba
 const rebase = (frames: FrameInput[]) => frames.map((f) => ({ t: f.t - frames[0]!.t, bytes: f.bytes }));
 
 /**
- * A photo moved in front of the camera: 3 s at 15 fps on a 640x480 scene, following a smooth
+ * A photo moved in front of the camera, held close (up to 370 px in the frame, the face usually
+ * 150 px or more): 3 s at 15 fps on a 640x480 scene, following a smooth
  * random path (shift up to 8% of the frame, zoom 0.9-1.12, rotation up to 6°, a horizontal
  * squeeze up to 10% as when the photo is tilted), with a pixel of jitter per frame and JPEG
  * compression like a webcam's.
  */
 export async function movedPhoto(photo: Buffer, random: () => number): Promise<FrameInput[]> {
   const W = 640, H = 480, n = 45;
-  const fit = await sharp(photo).rotate().resize({ width: 300, height: 300, fit: 'inside' }).png().toBuffer();
+  const fit = await sharp(photo).rotate().resize({ width: 370, height: 370, fit: 'inside' }).png().toBuffer();
   const phase = Array.from({ length: 5 }, () => random() * Math.PI * 2);
   const frames: FrameInput[] = [];
   for (let i = 0; i < n; i++) {

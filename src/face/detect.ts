@@ -27,9 +27,12 @@ export async function detectFaces(session: ort.InferenceSession, img: RgbImage, 
   const w = Math.max(1, Math.round(img.width * scale));
   const h = Math.max(1, Math.round(img.height * scale));
   const resized = w === img.width && h === img.height ? img : await resizeRgb(img, w, h);
-  const canvas = new Uint8Array(inputWidth * inputHeight * 3).fill(127);
   const ox = Math.floor((inputWidth - w) / 2), oy = Math.floor((inputHeight - h) / 2);
-  for (let y = 0; y < h; y++) canvas.set(resized.data.subarray(y * w * 3, (y + 1) * w * 3), ((y + oy) * inputWidth + ox) * 3);
+  let canvas = resized.data;
+  if (w !== inputWidth || h !== inputHeight) { // letterbox: grey bars around the image
+    canvas = new Uint8Array(inputWidth * inputHeight * 3).fill(127);
+    for (let y = 0; y < h; y++) canvas.set(resized.data.subarray(y * w * 3, (y + 1) * w * 3), ((y + oy) * inputWidth + ox) * 3);
+  }
   const tensor = toPlanar({ data: canvas, width: inputWidth, height: inputHeight }, { order: 'rgb', mean: 127, scale: 1 / 128 });
   const out = await runModel(session, tensor, [1, 3, inputHeight, inputWidth]);
   const scores = out.scores!, boxes = out.boxes!;

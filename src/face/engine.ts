@@ -35,6 +35,11 @@ export interface FaceEngine extends FaceAnalyzer {
 
 const short = (sha: string) => sha.slice(0, 12);
 
+/** The pipeline the engine runs (and the shipped calibration was measured with). */
+export const defaultAnalyzeSettings: AnalyzeSettings = {
+  decode: defaultDecodeLimits, quality: defaultQualityLimits, embedder: defaultEmbedderConfig,
+};
+
 /** What a calibration is only valid for: the models and the embedder's input layout. */
 export function pipelineId(settings: AnalyzeSettings): string {
   const { order, mean, scale } = settings.embedder.layout;
@@ -60,7 +65,7 @@ export interface FaceAnalyzer {
 
 /** The pipeline without a calibration: what `npm run calibrate` and the benchmark score with. */
 export async function createFaceAnalyzer(opts: Omit<FaceEngineOptions, 'calibrationFile'> = {}): Promise<FaceAnalyzer> {
-  const settings: AnalyzeSettings = { decode: defaultDecodeLimits, quality: defaultQualityLimits, embedder: defaultEmbedderConfig, ...opts.settings };
+  const settings: AnalyzeSettings = { ...defaultAnalyzeSettings, ...opts.settings };
   const models = await loadFaceModels(opts.threads ?? 1);
   return { pipeline: pipelineId(settings), settings, models, analyze: (bytes, kind) => analyzePhoto(models, bytes, kind, settings) };
 }

@@ -16,7 +16,7 @@ import { detectActions, median, restPose, type PoseSample, type Rest } from './a
 import { liveLogProbability } from './antispoof.ts';
 import type { LivenessAction } from './challenge.ts';
 import { analysisSize, eyesMinFaceWidth, frameSignals, type FrameSignals } from './frame-signals.ts';
-import { decodeFrame } from './frame-decode.ts';
+import { createFrameDecoder, decodeFrame } from './frame-decode.ts';
 import { frameLimits, type FrameInput, type LivenessDecision, type LivenessReason } from './liveness.ts';
 import { checkPresence, checkTiming, deformation, findCuts, motionLimits, zigzags } from './motion.ts';
 import { matchSequence } from './sequence.ts';
@@ -149,9 +149,10 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
 async function measureFrames(analyzer: FaceAnalyzer, frames: FrameInput[]): Promise<FrameSignals[]> {
   const signals: FrameSignals[] = [];
   let anchor: { box: Box; centre: [number, number] } | undefined, tracked: Box | undefined, sinceDetection = 0;
+  const decode = createFrameDecoder();
   for (const [i, f] of frames.entries()) {
     const track = sinceDetection < sessionLimits.detectEvery - 1 ? tracked : undefined;
-    const img = await decodeFrame(f.bytes, i, analysisSize, track !== undefined); // the detector alone needs colour
+    const img = await decode(f.bytes, i, analysisSize, track !== undefined); // the detector alone needs colour
     const s = await frameSignals(analyzer.models, img, img.source, f.bytes, i, f.t, track);
     signals.push(s);
     sinceDetection = s.detected ? 0 : sinceDetection + 1;

@@ -13,7 +13,7 @@ import type { RgbImage } from '../face/image.ts';
 import { frameLimits } from './liveness.ts';
 
 interface JpegTurbo {
-  decompressSync(image: Buffer, options: { format: number }): { data: Buffer; width: number; height: number };
+  decompressSync(image: Buffer, out: Buffer, options: { format: number }): { data: Buffer; width: number; height: number };
   FORMAT_RGB: number;
   FORMAT_GRAY: number;
 }
@@ -44,12 +44,12 @@ export function jpegSize(b: Uint8Array): { width: number; height: number } | und
  * large as `fit` in one direction: 640x480 to 320x240, 1280x720 to 320x180, 400x220 unchanged
  * (a factor of 2 would halve its detail; the detector scales it itself).
  */
-export function shrinkToFit(img: RgbImage, fit: { width: number; height: number }): RgbImage {
+export function shrinkToFit(img: RgbImage, fit: { width: number; height: number }, into?: Uint8Array): RgbImage {
   const k = Math.floor(Math.max(img.width / fit.width, img.height / fit.height));
   if (k <= 1) return img;
   const n = img.channels ?? 3;
   const w = Math.floor(img.width / k), h = Math.floor(img.height / k), src = img.data, stride = img.width * n;
-  const out = new Uint8Array(w * h * n);
+  const out = into && into.length >= w * h * n ? into.subarray(0, w * h * n) : new Uint8Array(w * h * n);
   const shaped = (data: Uint8Array): RgbImage => (img.channels ? { data, width: w, height: h, channels: img.channels } : { data, width: w, height: h });
   if (k === 2 && n === 1) {
     for (let y = 0, o = 0; y < h; y++) {
@@ -87,36 +87,52 @@ export function shrinkToFit(img: RgbImage, fit: { width: number; height: number 
 const invalid = (index: number) => new DomainError('liveness.frames_invalid', `Frame ${index} is not a JPEG, PNG or WebP image of at most ${frameLimits.maxFramePixels} pixels`);
 
 /**
- * One frame as RGB (or grey: the luma JPEG stores, half the work), refusing what is not an image
- * or is too large (bytes or pixels, checked before decoding). `fit`: shrink towards this size (`shrinkToFit`; the series is measured at
- * about the detector's input size, and only frames whose face is embedded are decoded in full).
+ * Decodes frames one after another into buffers it keeps (a session's frames share a size): no
+ * new megabyte per frame for the garbage collector. An image it returns is valid until the next
+ * call. `decode(bytes, index, fit, grey)`: one frame as RGB (or grey: the luma JPEG stores, half
+ * the work), refusing what is not an image or is too large (bytes or pixels, checked before
+ * decoding); with `fit`, shrunk towards that size (`shrinkToFit`: the series is measured at about
+ * the detector's input size, and only frames whose face is embedded are decoded in full).
  */
+export function createFrameDecoder() {
+  let full = Buffer.alloc(0), small = new Uint8Array(0);
+  return async function decode(bytes: Uint8Array, index: number, fit?: { width: number; height: number }, grey = false): Promise<DecodedFrame> {
+    if (bytes.length === 0 || bytes.length > frameLimits.maxFrameBytes) {
+      throw new DomainError('liveness.frames_invalid', `Frame ${index} has ${bytes.length} bytes; 1 to ${frameLimits.maxFrameBytes} are accepted`);
+    }
+    let img: RgbImage | undefined;
+    const size = jpegSize(bytes);
+    if (size) {
+      if (size.width * size.height > frameLimits.maxFramePixels || size.width === 0 || size.height === 0) throw invalid(index);
+      const need = size.width * size.height * (grey ? 1 : 3);
+      if (full.length < need) full = Buffer.alloc(need);
+      try {
+        const d = turbo.decompressSync(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), full, { format: grey ? turbo.FORMAT_GRAY : turbo.FORMAT_RGB });
+        const data = new Uint8Array(d.data.buffer, d.data.byteOffset, d.width * d.height * (grey ? 1 : 3));
+        img = grey ? { data, width: d.width, height: d.height, channels: 1 } : { data, width: d.width, height: d.height };
+      } catch {
+        img = undefined; // damaged, or a variant libjpeg-turbo does not read: sharp decides
+      }
+    }
+    if (!img) {
+      try {
+        const { data, info } = await sharp(bytes, { limitInputPixels: frameLimits.maxFramePixels, failOn: 'error' })
+          .removeAlpha().toColourspace(grey ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true });
+        const px = new Uint8Array(data.buffer, data.byteOffset, data.length);
+        img = grey ? { data: px, width: info.width, height: info.height, channels: 1 } : { data: px, width: info.width, height: info.height };
+      } catch {
+        throw invalid(index);
+      }
+    }
+    const source = { width: img.width, height: img.height };
+    if (!fit) return { ...img, source };
+    if (small.length < img.data.length) small = new Uint8Array(img.data.length);
+    return { ...shrinkToFit(img, fit, small), source };
+  };
+}
+
+/** One frame decoded on its own (its own buffers): see `createFrameDecoder`. */
 export async function decodeFrame(bytes: Uint8Array, index: number, fit?: { width: number; height: number }, grey = false): Promise<DecodedFrame> {
-  if (bytes.length === 0 || bytes.length > frameLimits.maxFrameBytes) {
-    throw new DomainError('liveness.frames_invalid', `Frame ${index} has ${bytes.length} bytes; 1 to ${frameLimits.maxFrameBytes} are accepted`);
-  }
-  let full: RgbImage | undefined;
-  const size = jpegSize(bytes);
-  if (size) {
-    if (size.width * size.height > frameLimits.maxFramePixels || size.width === 0 || size.height === 0) throw invalid(index);
-    try {
-      const d = turbo.decompressSync(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), { format: grey ? turbo.FORMAT_GRAY : turbo.FORMAT_RGB });
-      const data = new Uint8Array(d.data.buffer, d.data.byteOffset, d.width * d.height * (grey ? 1 : 3));
-      full = grey ? { data, width: d.width, height: d.height, channels: 1 } : { data, width: d.width, height: d.height };
-    } catch {
-      full = undefined; // damaged, or a variant libjpeg-turbo does not read: sharp decides
-    }
-  }
-  if (!full) {
-    try {
-      const { data, info } = await sharp(bytes, { limitInputPixels: frameLimits.maxFramePixels, failOn: 'error' })
-        .removeAlpha().toColourspace(grey ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true });
-      const px = new Uint8Array(data.buffer, data.byteOffset, data.length);
-      full = grey ? { data: px, width: info.width, height: info.height, channels: 1 } : { data: px, width: info.width, height: info.height };
-    } catch {
-      throw invalid(index);
-    }
-  }
-  const source = { width: full.width, height: full.height };
-  return { ...(fit ? shrinkToFit(full, fit) : full), source };
+  const d = await createFrameDecoder()(bytes, index, fit, grey);
+  return d;
 }

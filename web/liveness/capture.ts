@@ -8,7 +8,7 @@
  */
 
 export interface CaptureOptions {
-  /** Frames per second to keep (default 12; the server accepts 5-30, 10-15 recommended). */
+  /** Frames per second to keep (default 10: about 450 ms of server CPU for a 6 s challenge; the server accepts 5-30). */
   fps?: number;
   /** How long to capture, ms (the challenge's actions need about 2 s each). */
   durationMs: number;
@@ -71,7 +71,7 @@ function nextFrame(video: FrameCallbackVideo): Promise<number> {
 
 /** Captures frames from a playing `video` for `durationMs` at about `fps`. */
 export async function captureFrames(video: HTMLVideoElement, opts: CaptureOptions): Promise<Capture> {
-  const fps = opts.fps ?? 12, quality = opts.quality ?? 0.85;
+  const fps = opts.fps ?? 10, quality = opts.quality ?? 0.85;
   const scale = Math.min(1, (opts.maxWidth ?? 640) / video.videoWidth, (opts.maxHeight ?? 480) / video.videoHeight);
   const width = Math.round(video.videoWidth * scale), height = Math.round(video.videoHeight * scale);
   const canvas = document.createElement('canvas');
