@@ -106,8 +106,8 @@ for (const [i, seq] of sequences.entries()) {
   else if (genuineFingerprints.length && sequences[i - 1]?.kind === 'genuine') {
     await db.query('DELETE FROM liveness_fingerprints');
     for (const r of genuineFingerprints) {
-      await db.query('INSERT INTO liveness_fingerprints (session_id, seen_at, sha256, bands, thumbs_enc) VALUES ($1, $2, $3::text[], $4::int[], $5)',
-        [r.session_id, r.seen_at, arrayLiteral(r.sha256 as string[]), arrayLiteral(r.bands as number[]), r.thumbs_enc]);
+      await db.query('INSERT INTO liveness_fingerprints (session_id, seen_at, sha256, dhash, thumbs_enc) VALUES ($1, $2, $3::text[], $4::text[], $5)',
+        [r.session_id, r.seen_at, arrayLiteral(r.sha256 as string[]), arrayLiteral(r.dhash as string[]), r.thumbs_enc]);
     }
   }
   const o = await submit(probe ? { ...seq, actions: ['blink'] } : seq);
@@ -159,7 +159,7 @@ for (const fps of [10, 12, 15]) {
   const frames = await decodeVideo(path.join(values.data!, 'liveness/replay-apfol/videos/real2.webm'), { fps, fromSec: 0.2, toSec: 6.2 });
   sixSeconds[fps] = [];
   for (let i = 0; i < 12; i++) {
-    await checker.checkLiveness(frames, { actions: ['turn_left', 'turn_right', 'open_mouth'] });
+    await checker.checkLiveness(frames, { actions: ['blink', 'turn_left', 'open_mouth'] });
     if (i >= 2) sixSeconds[fps]!.push(last!);
   }
 }

@@ -103,10 +103,10 @@ export function createLivenessRepository(keyring: Keyring) {
       return enc ? Buffer.from(keyring.decrypt(enc, frameContext(id)), 'base64') : undefined;
     },
 
-    async saveFingerprints(q: Queryable, id: string, f: { at: Date; sha256: string[]; bands: number[]; thumbs: Buffer }): Promise<void> {
+    async saveFingerprints(q: Queryable, id: string, f: { at: Date; sha256: string[]; dhash: string[]; thumbs: Buffer }): Promise<void> {
       await q.query(
-        `INSERT INTO liveness_fingerprints (session_id, seen_at, sha256, bands, thumbs_enc) VALUES ($1, $2, $3::text[], $4::int[], $5)`,
-        [id, f.at, arrayLiteral(f.sha256), arrayLiteral([...new Set(f.bands)]), keyring.encrypt(f.thumbs.toString('base64'), thumbsContext(id))]);
+        `INSERT INTO liveness_fingerprints (session_id, seen_at, sha256, dhash, thumbs_enc) VALUES ($1, $2, $3::text[], $4::text[], $5)`,
+        [id, f.at, arrayLiteral(f.sha256), arrayLiteral([...new Set(f.dhash)]), keyring.encrypt(f.thumbs.toString('base64'), thumbsContext(id))]);
     },
 
     /** Earlier sessions (within the window) sharing a frame digest with these. */
@@ -116,11 +116,11 @@ export function createLivenessRepository(keyring: Keyring) {
       return rows.map((r) => r.session_id);
     },
 
-    /** The most recent earlier sessions (within the window) with a similar-looking frame, and their thumbnails. */
-    async similarSessions(q: Queryable, bands: number[], since: Date, limit: number): Promise<{ sessionId: string; thumbs: Buffer }[]> {
+    /** The most recent earlier sessions (within the window) with a frame of the same difference hash, and their thumbnails. */
+    async similarSessions(q: Queryable, dhash: string[], since: Date, limit: number): Promise<{ sessionId: string; thumbs: Buffer }[]> {
       const { rows } = await q.query<{ session_id: string; thumbs_enc: Buffer }>(
-        `SELECT session_id, thumbs_enc FROM liveness_fingerprints WHERE bands && $1::int[] AND seen_at >= $2
-          ORDER BY seen_at DESC LIMIT $3`, [arrayLiteral([...new Set(bands)]), since, limit]);
+        `SELECT session_id, thumbs_enc FROM liveness_fingerprints WHERE dhash && $1::text[] AND seen_at >= $2
+          ORDER BY seen_at DESC LIMIT $3`, [arrayLiteral([...new Set(dhash)]), since, limit]);
       return rows.map((r) => ({ sessionId: r.session_id, thumbs: Buffer.from(keyring.decrypt(r.thumbs_enc, thumbsContext(r.session_id)), 'base64') }));
     },
 

@@ -18,7 +18,7 @@ import { actionPrompts, createChallenge, defaultChallengeOptions, livenessAction
 import { sortReasons, type LivenessAnalysis, type LivenessRequest } from './analyze.ts';
 import { frameLimits, livenessReasons, type FrameInput, type LivenessDecision } from './liveness.ts';
 import { createLivenessRepository, type LivenessSession } from './liveness.repository.ts';
-import { hashBands, packFingerprints, replays, unpackFingerprints } from './replay.ts';
+import { packFingerprints, replays, unpackFingerprints } from './replay.ts';
 
 /** Runs the analysis of one upload (the face worker pool, or the test harness's script). */
 export interface LivenessChecker {
@@ -74,8 +74,12 @@ export interface ResultView extends StoredResult {
 
 const FRONT_DESK: readonly Role[] = ['agent', 'store_manager'];
 const hashNonce = (nonce: string) => createHash('sha256').update(nonce).digest();
-/** Candidate sessions compared thumbnail by thumbnail in the replay check. */
-const MAX_REPLAY_CANDIDATES = 200;
+/**
+ * Candidate sessions compared thumbnail by thumbnail in the replay check: the most recent ones
+ * sharing an exact difference hash (a copy keeps most of them; a moving person at another moment
+ * none; a person keeping still before the same camera many, hence the bound).
+ */
+const MAX_REPLAY_CANDIDATES = 20;
 const THUMB_BYTES = 32 * 24;
 
 export function createLivenessService(deps: LivenessDeps) {
@@ -146,7 +150,7 @@ export function createLivenessService(deps: LivenessDeps) {
   async function replayed(q: Queryable, a: LivenessAnalysis, thumbs: Uint8Array[], since: Date): Promise<boolean> {
     if (a.hashes.length === 0) return false;
     if ((await repo.sessionsWithDigests(q, a.hashes.map((h) => h.sha256), since)).length > 0) return true;
-    const candidates = await repo.similarSessions(q, a.hashes.flatMap((h) => hashBands(h.dhash)), since, MAX_REPLAY_CANDIDATES);
+    const candidates = await repo.similarSessions(q, a.hashes.map((h) => h.dhash), since, MAX_REPLAY_CANDIDATES);
     return candidates.some((c) => replays(thumbs, unpackFingerprints(c.thumbs, THUMB_BYTES)));
   }
 
@@ -241,7 +245,7 @@ export function createLivenessService(deps: LivenessDeps) {
         await repo.finish(q, sessionId, { passed: result.live, result, bestFrame, at: now });
         if (analysis.hashes.length > 0) {
           await repo.saveFingerprints(q, sessionId, {
-            at: now, sha256: analysis.hashes.map((h) => h.sha256), bands: analysis.hashes.flatMap((h) => hashBands(h.dhash)), thumbs: packFingerprints(thumbs),
+            at: now, sha256: analysis.hashes.map((h) => h.sha256), dhash: analysis.hashes.map((h) => h.dhash), thumbs: packFingerprints(thumbs),
           });
         }
         await appendAudit(q, {

@@ -21,16 +21,17 @@ CREATE INDEX liveness_sessions_by_registration ON liveness_sessions (registratio
 CREATE INDEX liveness_sessions_live ON liveness_sessions (expires_at) WHERE state IN ('open', 'analysing', 'passed');
 
 -- Fingerprints of the frames every analysed session took, kept for the replay window: frame
--- digests (verbatim replays), difference-hash bands (an index to similar-looking sessions) and
+-- digests (verbatim replays), 64-bit difference hashes (an index to sessions with frames that look
+-- the same: a re-encoded copy keeps most of them exactly) and
 -- small grey thumbnails, encrypted (the confirmation). Deployment-wide: a recording captured at
 -- one operator is as much a replay at another.
 CREATE TABLE liveness_fingerprints (
   session_id uuid PRIMARY KEY REFERENCES liveness_sessions(id) ON DELETE CASCADE,
   seen_at timestamptz NOT NULL,
   sha256 text[] NOT NULL,
-  bands integer[] NOT NULL,
+  dhash text[] NOT NULL,
   thumbs_enc bytea NOT NULL
 );
 CREATE INDEX liveness_fingerprints_sha ON liveness_fingerprints USING gin (sha256);
-CREATE INDEX liveness_fingerprints_bands ON liveness_fingerprints USING gin (bands);
+CREATE INDEX liveness_fingerprints_dhash ON liveness_fingerprints USING gin (dhash);
 CREATE INDEX liveness_fingerprints_seen ON liveness_fingerprints (seen_at);
