@@ -29,3 +29,12 @@ test('bad values fail fast, naming every bad variable', () => {
 test('the test harness is refused in production', () => {
   assert.throws(() => loadConfig({ PORTRAIT_TEST_HARNESS: '1', NODE_ENV: 'production' }), /refused when NODE_ENV=production/);
 });
+
+test('a pinned challenge is read in order, only with the test harness, never in production', () => {
+  assert.deepEqual(loadConfig({ PORTRAIT_TEST_HARNESS: '1', PORTRAIT_TEST_CHALLENGE: 'turn_left, turn_right' }).testChallenge, ['turn_left', 'turn_right']);
+  assert.equal(loadConfig({}).testChallenge, undefined);
+  assert.throws(() => loadConfig({ PORTRAIT_TEST_CHALLENGE: 'turn_left,turn_right' }), /PORTRAIT_TEST_CHALLENGE: needs PORTRAIT_TEST_HARNESS=true/);
+  assert.throws(() => loadConfig({ PORTRAIT_TEST_CHALLENGE: 'turn_left', NODE_ENV: 'production' }), /PORTRAIT_TEST_CHALLENGE: refused when NODE_ENV=production/);
+  assert.throws(() => loadConfig({ PORTRAIT_TEST_HARNESS: '1', PORTRAIT_TEST_CHALLENGE: 'turn_left,wink' }), /unknown action wink/);
+  assert.throws(() => loadConfig({ PORTRAIT_TEST_HARNESS: '1', PORTRAIT_TEST_CHALLENGE: 'blink,blink' }), /1-3 distinct actions/);
+});

@@ -3,6 +3,8 @@
  * frozen. Every setting documents its meaning and range next to its default; the README's
  * configuration table is checked against `configSpec` by a test.
  */
+import { livenessActions, type LivenessAction } from '../liveness/challenge.ts';
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -16,6 +18,7 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
   readonly testHarness: boolean;
+  readonly testChallenge: readonly LivenessAction[] | undefined;
   readonly faceEngine: 'onnx' | 'none';
   readonly faceWorkers: number;
   readonly faceCalibrationFile: string | undefined;
@@ -48,6 +51,16 @@ function bool(raw: string): boolean {
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no', ''].includes(raw.toLowerCase())) return false;
   throw new Error('must be true or false');
+}
+
+/** A comma-separated list of 1-3 distinct liveness actions. */
+function actionList(raw: string): readonly LivenessAction[] | undefined {
+  if (raw === '') return undefined;
+  const actions = raw.split(',').map((a) => a.trim());
+  const unknown = actions.filter((a) => !(livenessActions as readonly string[]).includes(a));
+  if (unknown.length > 0) throw new Error(`unknown action ${unknown.join(', ')}; known: ${livenessActions.join(', ')}`);
+  if (actions.length > 3 || new Set(actions).size !== actions.length) throw new Error('must list 1-3 distinct actions');
+  return Object.freeze(actions as LivenessAction[]);
 }
 
 /** Every environment variable Portrait reads. Order = order in the README table. */
@@ -100,6 +113,10 @@ export const configSpec: Spec<keyof Config>[] = [
     env: 'PORTRAIT_TEST_HARNESS', key: 'testHarness', default: false, parse: bool,
     description: 'Test harness only: allows injected face and liveness results and fixed liveness challenge actions. Refused when NODE_ENV=production.',
   },
+  {
+    env: 'PORTRAIT_TEST_CHALLENGE', key: 'testChallenge', default: undefined, parse: actionList,
+    description: 'Test harness only: every liveness challenge asks these actions in this order (comma-separated, e.g. `turn_left,turn_right`), so a browser test knows what its fake camera must show. Needs `PORTRAIT_TEST_HARNESS`; refused when NODE_ENV=production.',
+  },
 ];
 
 export class ConfigError extends Error {}
@@ -118,6 +135,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (cfg.masterKey !== undefined && !/^[0-9a-fA-F]{64}$/.test(cfg.masterKey)) problems.push('PORTRAIT_MASTER_KEY: must be 64 hex characters');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(cfg.logLevel)) problems.push('LOG_LEVEL: unknown level');
   if (cfg.testHarness && env.NODE_ENV === 'production') problems.push('PORTRAIT_TEST_HARNESS: refused when NODE_ENV=production');
+  if (cfg.testChallenge && env.NODE_ENV === 'production') problems.push('PORTRAIT_TEST_CHALLENGE: refused when NODE_ENV=production');
+  else if (cfg.testChallenge && !cfg.testHarness) problems.push('PORTRAIT_TEST_CHALLENGE: needs PORTRAIT_TEST_HARNESS=true');
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return Object.freeze(cfg);
 }

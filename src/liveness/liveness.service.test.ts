@@ -66,6 +66,16 @@ for (const target of await testTargets()) {
       assert.equal(await codeOf(liveness.createForRegistration(world.agent, r.id)), 'registration.invalid_transition', 'no document, no consent yet');
     });
 
+    test('a pinned challenge (PORTRAIT_TEST_CHALLENGE) gives every challenge its actions, only in the test harness', async () => {
+      const pinned = createLivenessService({ db, keyring, clock: clock.clock, checker, testHarness: true, testChallenge: ['turn_left', 'turn_right'] });
+      const c = await pinned.createForRegistration(world.agent, await atConsent());
+      assert.deepEqual(c.actions, ['turn_left', 'turn_right']);
+      assert.deepEqual(c.prompts.map((p) => p.action), ['turn_left', 'turn_right']);
+      assert.deepEqual((await pinned.createForRegistration(world.agent, await atConsent(), { actions: ['blink'] })).actions, ['blink'], 'a caller\'s fixed actions come first');
+      const refused = createLivenessService({ db, keyring, clock: clock.clock, checker, testHarness: false, testChallenge: ['turn_left'] });
+      assert.equal(await codeOf(refused.createForRegistration(world.agent, await atConsent())), 'request.invalid');
+    });
+
     test('one upload per nonce; a wrong nonce, another store, or an expired challenge is refused', async () => {
       const id = await atConsent();
       const c = await liveness.createForRegistration(world.agent, id, { actions: ['blink'] });

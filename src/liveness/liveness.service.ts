@@ -50,6 +50,8 @@ export interface LivenessDeps {
   settings?: Partial<LivenessSettings>;
   /** Test harness only: lets a caller fix the actions of a challenge. */
   testHarness?: boolean;
+  /** Test harness only (PORTRAIT_TEST_CHALLENGE): the actions of every challenge a caller does not fix. */
+  testChallenge?: readonly LivenessAction[];
   random?: RandomInt;
 }
 
@@ -126,7 +128,8 @@ export function createLivenessService(deps: LivenessDeps) {
   }
 
   /** The challenge's actions: drawn at random, or fixed by a test in the harness. */
-  function actionsFor(challenge: Challenge, fixed: LivenessAction[] | undefined): LivenessAction[] {
+  function actionsFor(challenge: Challenge, asked: LivenessAction[] | undefined): LivenessAction[] {
+    const fixed = asked ?? (deps.testChallenge ? [...deps.testChallenge] : undefined);
     if (!fixed) return challenge.actions;
     if (!deps.testHarness) throw new DomainError('request.invalid', 'Fixed challenge actions exist only in the test harness');
     if (fixed.length === 0 || fixed.some((a) => !livenessActions.includes(a))) throw new DomainError('request.invalid', 'Unknown action');

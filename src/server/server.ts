@@ -80,7 +80,7 @@ export async function createPortrait(config: Config, opts: PortraitOptions = {})
   const keyring = createKeyring(loadMasterKey({ masterKey: config.masterKey, keyFile: config.keyFile ?? join(config.dataDir, 'portrait.key') }, warn));
 
   const staff = createStaffService({ db, keyring, clock, sessionTtlMinutes: config.staffSessionTtlMinutes });
-  const liveness = createLivenessService({ db, keyring, clock, checker: opts.liveness, testHarness: config.testHarness });
+  const liveness = createLivenessService({ db, keyring, clock, checker: opts.liveness, testHarness: config.testHarness, testChallenge: config.testChallenge });
   const registrations = createRegistrationService({
     db, keyring, clock, face: opts.face, liveness: opts.liveness ? liveness : undefined, deploymentCap: config.maxActiveNumbersPerPersonDeployment,
   });
