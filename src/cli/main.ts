@@ -58,6 +58,7 @@ async function serve(args: string[]): Promise<number> {
     `  API          ${address}/v1`,
     `  API docs     ${address}/docs`,
     `  Health       ${address}/health`,
+    `  Web apps     ${address}/ (store kiosk at ${address}/kiosk/)`,
     `  Face engine  ${face ? `${config.faceWorkers} worker threads (face match and liveness)` : 'none (FACE_ENGINE=none): manual review only'}`,
   ].join('\n'));
   const stop = async () => {

@@ -40,6 +40,7 @@ import { statisticsRoutes } from '../statistics/statistics.routes.ts';
 import { createSweeper, type SweepTask } from '../sweeper/sweeper.ts';
 import { createLivenessService, type LivenessChecker } from '../liveness/liveness.service.ts';
 import { livenessRoutes } from '../liveness/liveness.routes.ts';
+import { defaultWebDir, webRoutes } from '../http/web.ts';
 
 export const version = '0.1.0';
 
@@ -54,6 +55,8 @@ export interface PortraitOptions {
   warn?: (msg: string) => void;
   /** An already-open database (tests); otherwise opened from the config. */
   db?: Database;
+  /** The built web apps (default web/dist of this checkout). */
+  webDir?: string;
 }
 
 export interface Portrait {
@@ -119,6 +122,7 @@ export async function createPortrait(config: Config, opts: PortraitOptions = {})
       blocklistRoutes({ blocklist: createBlocklistService({ db, keyring, clock }) }),
       statisticsRoutes({ statistics: createStatisticsService({ db, clock }) }),
       auditRoutes({ db, flush }),
+      webRoutes({ dir: opts.webDir ?? defaultWebDir }),
     ],
   });
 

@@ -1,0 +1,137 @@
+/**
+ * The store kiosk: an agent logs in, captures the customer's document, records the biometric
+ * consent, runs the live face check (or sends the customer to manual review), picks a number
+ * and prints a masked receipt. This file is the shell: header, step bar, language switch,
+ * error banner, progress overlay and the switch between screens (each in `screens/`).
+ */
+import { createApi } from '../shared/api.ts';
+import { h, replace } from '../shared/dom.ts';
+import { createI18n, type Lang } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/zh-CN.ts';
+import { explain } from './problems.ts';
+import type { Busy, Kiosk, KioskState, ScreenName, StaffSession } from './kiosk.ts';
+import { loginScreen, passwordScreen } from './screens/login.ts';
+import { homeScreen } from './screens/home.ts';
+import { documentScreen } from './screens/document.ts';
+import { consentScreen } from './screens/consent.ts';
+import { cameraScreen } from './screens/camera.ts';
+import { resultScreen, reviewScreen } from './screens/result.ts';
+import { numberScreen } from './screens/number.ts';
+import { receiptScreen } from './screens/receipt.ts';
+import './kiosk.css';
+
+const SESSION_KEY = 'portrait.kiosk.session';
+const screens: Record<ScreenName, (k: Kiosk) => HTMLElement> = {
+  login: loginScreen, password: passwordScreen, home: homeScreen, document: documentScreen, consent: consentScreen,
+  camera: cameraScreen, result: resultScreen, review: reviewScreen, number: numberScreen, receipt: receiptScreen,
+};
+const steps: { key: MessageKey; screens: ScreenName[] }[] = [
+  { key: 'step.document', screens: ['document'] },
+  { key: 'step.consent', screens: ['consent'] },
+  { key: 'step.face', screens: ['camera', 'result', 'review'] },
+  { key: 'step.number', screens: ['number'] },
+  { key: 'step.receipt', screens: ['receipt'] },
+];
+
+function start(root: HTMLElement): void {
+  const i18n = createI18n();
+  const stored = sessionStorage.getItem(SESSION_KEY);
+  const state: KioskState = { challenges: 0, ...(stored ? { session: JSON.parse(stored) as StaffSession } : {}) };
+  let current: ScreenName = 'login', leaving: (() => void)[] = [], locked = false;
+
+  const api = createApi({
+    token: () => state.session?.token,
+    onUnauthorized: () => { if (state.session) { logout(false); } },
+  });
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => i18n.t(key, vars);
+
+  const header = h('header', { class: 'bar' });
+  const stepBar = h('ol', { class: 'steps', 'aria-label': '' });
+  const banner = h('div', { class: 'banner', role: 'alert', hidden: true });
+  const main = h('main', { id: 'screen', tabindex: '-1' });
+  const overlay = h('div', { class: 'overlay', hidden: true, role: 'status', 'aria-live': 'polite' });
+  replace(root, header, stepBar, banner, main, overlay);
+
+  function logout(callServer = true): void {
+    if (callServer && state.session) void api.request('POST', '/v1/auth/logout').catch(() => undefined);
+    delete state.session;
+    delete state.registration;
+    sessionStorage.removeItem(SESSION_KEY);
+    k.go('login');
+  }
+
+  function renderHeader(): void {
+    const other: Lang = i18n.lang === 'zh-CN' ? 'en' : 'zh-CN';
+    const s = state.session?.staff;
+    replace(header,
+      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '◐'), t('app.title')),
+      h('div', { class: 'who' }, s && current !== 'login' ? `${s.username} · ${t(`role.${s.role}`)}` : ''),
+      h('div', { class: 'tools' },
+        h('button', { type: 'button', class: 'ghost', lang: other, disabled: locked, onclick: () => { i18n.set(other); k.go(current); } }, t('lang.switch')),
+        s && current !== 'login' && current !== 'password' ? h('button', { type: 'button', class: 'ghost', disabled: locked, onclick: () => logout() }, t('action.logout')) : null,
+      ));
+    const at = steps.findIndex((st) => st.screens.includes(current));
+    stepBar.hidden = at < 0;
+    stepBar.setAttribute('aria-label', t('step.label'));
+    replace(stepBar, steps.map((st, i) => h('li', { class: i < at ? 'done' : i === at ? 'now' : '', 'aria-current': i === at ? 'step' : null },
+      h('span', { class: 'dot' }, String(i + 1)), t(st.key))));
+  }
+
+  const k: Kiosk = {
+    api, i18n, state, t,
+    go(screen) {
+      for (const fn of leaving) fn();
+      leaving = [];
+      locked = false;
+      if (screen !== 'login' && !state.session) screen = 'login';
+      if (state.session && screen !== 'login') sessionStorage.setItem(SESSION_KEY, JSON.stringify(state.session));
+      current = screen;
+      k.clearProblem();
+      renderHeader();
+      replace(main, screens[screen](k));
+      document.title = `${t(`title.${screen}`)} · ${t('app.title')}`;
+      const first = main.querySelector<HTMLElement>('[autofocus], input:not([type=hidden]), select, textarea');
+      (first ?? main).focus();
+    },
+    onLeave(fn) { leaving.push(fn); },
+    problem(e) {
+      const x = explain(i18n, e);
+      banner.hidden = false;
+      replace(banner,
+        h('strong', null, x.message),
+        x.details.length ? h('ul', null, x.details.map((d) => h('li', null, d))) : null,
+        x.next ? h('p', null, x.next) : null,
+        h('small', { class: 'code' }, x.code),
+        h('button', { type: 'button', class: 'ghost close', 'aria-label': t('action.close'), onclick: () => k.clearProblem() }, '×'));
+    },
+    clearProblem() { banner.hidden = true; banner.replaceChildren(); },
+    async busy(label, work) {
+      const bar = h('progress', { max: '1' });
+      const text = h('p', null, label);
+      replace(overlay, h('div', { class: 'card' }, h('div', { class: 'spinner', 'aria-hidden': 'true' }), text, bar));
+      overlay.hidden = false;
+      const b: Busy = {
+        progress(fraction, next) {
+          if (fraction === undefined) bar.removeAttribute('value'); else bar.value = fraction;
+          if (next) text.textContent = next;
+        },
+      };
+      try {
+        return await work(b);
+      } catch (e) {
+        k.problem(e);
+        return undefined;
+      } finally {
+        overlay.hidden = true;
+      }
+    },
+    lock(on) {
+      locked = on;
+      for (const b of header.querySelectorAll('button')) b.disabled = on;
+    },
+  };
+
+  k.go(state.session ? (state.session.staff.mustChangePassword ? 'password' : 'home') : 'login');
+}
+
+start(document.getElementById('app')!);

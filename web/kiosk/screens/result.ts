@@ -1,0 +1,100 @@
+/**
+ * What the face check found, in plain words, and what to do next: continue to the number,
+ * try again, or send the customer to manual review; and the wait for the store manager's
+ * decision in manual review.
+ */
+import { h } from '../../shared/dom.ts';
+import type { Kiosk, Outcome, RegistrationView } from '../kiosk.ts';
+import { cancelButton } from './document.ts';
+import { checkRulesThenNumber, documentSummary, requestManualReview } from './shared.ts';
+
+const MAX_FACE_ATTEMPTS = 3;
+const MAX_CHALLENGES = 5;
+/** A capture with a longer pause between two pictures was taken by a busy computer (the helper asks for one every 100 ms). */
+const SLOW_GAP_MS = 250;
+
+function reasonList(k: Kiosk, reasons: string[]): HTMLElement {
+  return h('ul', { class: 'reasons' }, reasons.map((r) => h('li', { 'data-reason': r },
+    h('strong', null, k.i18n.maybe(`liveness.${r.replace(/^liveness\./, '')}`) ?? r),
+    k.i18n.maybe(`liveness.${r.replace(/^liveness\./, '')}.next`) ? h('span', null, k.i18n.maybe(`liveness.${r.replace(/^liveness\./, '')}.next`)!) : null)));
+}
+
+function body(k: Kiosk, o: Outcome): { ok: boolean; title: string; content: (HTMLElement | null)[]; actions: HTMLElement[] } {
+  const retry = (label = k.t('result.retry')) => h('button', { type: 'button', class: 'primary big', disabled: k.state.challenges >= MAX_CHALLENGES, onclick: () => k.go('camera') }, label);
+  const manual = () => h('button', { type: 'button', class: 'secondary big', onclick: () => requestManualReview(k) }, k.t('result.manual'));
+  const home = () => h('button', { type: 'button', class: 'primary big', onclick: () => { delete k.state.registration; k.go('home'); } }, k.t('result.new'));
+  switch (o.kind) {
+    case 'face_matched':
+      return {
+        ok: true, title: k.t('result.matched.title'),
+        content: [h('p', { class: 'lead' }, k.t('result.matched.lead'))],
+        actions: [h('button', { type: 'button', class: 'primary big', autofocus: true, onclick: () => checkRulesThenNumber(k) }, k.t('result.continue'))],
+      };
+    case 'liveness_failed':
+      return {
+        ok: false, title: k.t('result.liveness.title'),
+        content: [h('p', { class: 'lead' }, k.t('result.liveness.lead')), reasonList(k, o.reasons),
+          o.maxGapMs > SLOW_GAP_MS ? h('p', { class: 'note warn slow' }, k.t('result.slow_capture', { ms: Math.round(o.maxGapMs) })) : null,
+          h('p', { class: 'next' }, k.state.challenges >= MAX_CHALLENGES ? k.t('result.no_more') : k.t('result.liveness.next', { left: MAX_CHALLENGES - k.state.challenges }))],
+        actions: [retry(), manual()],
+      };
+    case 'face_no_match':
+      return {
+        ok: false, title: k.t('result.nomatch.title'),
+        content: [h('p', { class: 'lead' }, k.t('result.nomatch.lead', { n: o.attempts, max: MAX_FACE_ATTEMPTS })), h('p', { class: 'next' }, k.t('result.nomatch.next'))],
+        actions: [retry(), manual()],
+      };
+    case 'rejected':
+      return {
+        ok: false, title: k.t('result.rejected.title'),
+        content: [h('p', { class: 'lead' }, k.i18n.maybe(`reason.${o.reason}`) ?? o.reason), h('p', { class: 'next' }, k.i18n.maybe(`reason.${o.reason}.next`) ?? k.t('result.rejected.next'))],
+        actions: [home()],
+      };
+  }
+}
+
+export function resultScreen(k: Kiosk): HTMLElement {
+  const o = k.state.outcome;
+  if (!o) return h('section', { class: 'card' }, h('p', null, k.t('result.none')));
+  const b = body(k, o);
+  const ended = o.kind === 'rejected';
+  return h('section', { class: `card result ${b.ok ? 'pass' : 'fail'}` },
+    h('div', { class: 'verdict', 'aria-hidden': 'true' }, b.ok ? '✓' : '✗'),
+    h('h1', null, b.title),
+    documentSummary(k),
+    ...b.content,
+    h('div', { class: 'actions' }, ...b.actions),
+    ended ? null : cancelButton(k));
+}
+
+/** Waits for the store manager's decision (made in the console), checking every few seconds. */
+export function reviewScreen(k: Kiosk): HTMLElement {
+  const id = k.state.registration!.id;
+  const status = h('p', { class: 'status', 'aria-live': 'polite' }, k.t('review.waiting'));
+  let timer: number | undefined;
+  async function check(): Promise<void> {
+    try {
+      const r = await k.api.request<RegistrationView>('GET', `/v1/registrations/${id}`);
+      k.state.registration = r;
+      if (r.state === 'face_verified') { checkRulesThenNumber(k); return; }
+      if (r.state === 'rejected' || r.state === 'expired' || r.state === 'cancelled') {
+        k.state.outcome = { kind: 'rejected', reason: r.reasonCode ?? r.state };
+        k.go('result');
+        return;
+      }
+      status.textContent = k.t('review.still_waiting', { time: new Date().toLocaleTimeString(k.i18n.lang) });
+    } catch (e) {
+      k.problem(e);
+    }
+  }
+  timer = window.setInterval(() => { void check(); }, 4000);
+  k.onLeave(() => { if (timer !== undefined) clearInterval(timer); timer = undefined; });
+  return h('section', { class: 'card' },
+    h('div', { class: 'verdict wait', 'aria-hidden': 'true' }, '⌛'),
+    h('h1', null, k.t('review.title')),
+    documentSummary(k),
+    h('p', { class: 'lead' }, k.t('review.lead')),
+    status,
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => { void check(); } }, k.t('review.check'))),
+    cancelButton(k));
+}
