@@ -54,6 +54,7 @@ export const expected: Record<string, readonly [Outcome, Outcome, Outcome, Outco
   'POST /v1/registrations/{id}/manual-review':                  [U, O, O, F, F, F, F, F, F, F],
   'POST /v1/registrations/{id}/manual-review/decision':         [U, F, O, F, F, F, F, F, F, F],
   'GET /v1/manual-reviews':                                     [U, F, O, F, F, F, F, O, F, F],
+  'POST /v1/registrations/{id}/guardian/liveness':              [U, O, O, F, F, F, F, F, F, F],
   'POST /v1/registrations/{id}/guardian':                       [U, O, O, F, F, F, F, F, F, F],
   'POST /v1/registrations/{id}/rules':                          [U, O, O, F, F, F, F, F, F, F],
   'POST /v1/registrations/{id}/number-reservation':             [U, O, O, F, F, F, F, F, F, F],
@@ -190,10 +191,11 @@ export const requests: Record<string, Build> = {
       if (c === 'managerB' && seen.some((v) => v.tenantId === w.tenantA)) throw new Error("B's manager sees A's reviews");
     },
   }),
-  'POST /v1/registrations/{id}/guardian': async (w) => ({
-    url: `/v1/registrations/${(await w.fresh.registration('document_captured')).id}/guardian`,
-    body: { document: w.person(), relation: 'parent', method: 'face', idPhoto: photo, livePhoto: photo },
-  }),
+  'POST /v1/registrations/{id}/guardian/liveness': async (w) => ({ url: `/v1/registrations/${(await w.fresh.registration('document_captured')).id}/guardian/liveness`, body: {} }),
+  'POST /v1/registrations/{id}/guardian': async (w) => {
+    const { id } = await w.fresh.registration('document_captured');
+    return { url: `/v1/registrations/${id}/guardian`, body: { document: w.person(), relation: 'parent', method: 'face', idPhoto: photo, livenessSessionId: await w.fresh.passedGuardianLiveness(id) } };
+  },
   'POST /v1/registrations/{id}/rules': async (w) => ({ url: `/v1/registrations/${(await w.fresh.registration('face_verified')).id}/rules` }),
   'POST /v1/registrations/{id}/number-reservation': async (w) => ({
     url: `/v1/registrations/${(await w.fresh.registration('created')).id}/number-reservation`, body: { msisdn: await w.fresh.availableMsisdn() },

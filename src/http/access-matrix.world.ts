@@ -157,6 +157,13 @@ export async function buildWorld() {
     return { id, person: p };
   }
 
+  /** A passed liveness challenge of a minor's guardian in A's registration `id`, as agentA starts it. */
+  async function passedGuardianLiveness(id: string): Promise<string> {
+    const c = await services.liveness.createForGuardian(agent(), id);
+    await services.liveness.submitFrames(agent(), c.sessionId, c.nonce, harnessFrames(Buffer.from(base64(`guardian ${next()}`), 'base64')));
+    return c.sessionId;
+  }
+
   /** A liveness challenge of A's registration `id` (at consent_recorded), as agentA starts it. */
   async function livenessSession(id: string) {
     return services.liveness.createForRegistration(agent(), id);
@@ -236,7 +243,7 @@ export async function buildWorld() {
       blocklistEntry: String(blocked.id),
     },
     fresh: {
-      registration, held, verification, reverification, availableMsisdn, livenessSession, passedLiveness, verificationLiveness,
+      registration, held, verification, reverification, availableMsisdn, livenessSession, passedLiveness, passedGuardianLiveness, verificationLiveness,
       async session(who: StaffCaller): Promise<string> { return login(who); },
       async apiKey(): Promise<string> {
         return String((await ok('adminA', 'POST', `/v1/tenants/${tenantA}/api-keys`, { name: `Key ${next()}`, scopes: ['three_element_check'] })).id);

@@ -28,7 +28,7 @@ export const sessionLimits = {
    * face is followed by its landmarks. Detection is most of a frame's cost.
    */
   detectEvery: 4,
-  /** Frames sampled (besides the best) for the identity and anti-spoof checks: an embedding costs more than ten frames' tracking. */
+  /** Frames sampled (besides the best) for the anti-spoof check; the first and last of them for the identity check. */
   sampledFrames: 3,
   /** Sampled frames are taken among those within this many degrees of the rest pose. */
   sampleMaxPoseDeg: 20,
@@ -167,16 +167,19 @@ async function measureFrames(analyzer: FaceAnalyzer, frames: FrameInput[]): Prom
 }
 
 /**
- * The best frame and the sampled ones decoded in full: the lowest similarity of a sampled face
- * to the best frame's (embeddings), and the median passive anti-spoof score over all of them.
+ * The best frame and the sampled ones decoded in full: the median passive anti-spoof score over
+ * all of them, and the lower similarity (embeddings) to the best frame's face of the first and
+ * the last sampled face. A switch of person anywhere between them puts one of the two on the
+ * other side of it from the best frame; an embedding costs as much as a dozen tracked frames.
  */
 async function sampledChecks(analyzer: FaceAnalyzer, frames: FrameInput[], best: FrameSignals, sampled: FrameSignals[]): Promise<{ identityMin: number | null; passiveScore: number }> {
+  const embedded = new Set([best, sampled[0], sampled.at(-1)]);
   const embeddings: Float32Array[] = [];
   const live: number[] = [];
   for (const s of [best, ...sampled]) {
     const img = await decodeFrame(frames[s.index]!.bytes, s.index);
     const k = img.width / s.analysedWidth; // landmarks and box were measured at the analysis size
-    embeddings.push(await embedFace(analyzer.models.embedder, alignFace(img, fivePoints(s.landmarks!).map(([x, y]) => [x * k, y * k])), analyzer.settings.embedder));
+    if (embedded.has(s)) embeddings.push(await embedFace(analyzer.models.embedder, alignFace(img, fivePoints(s.landmarks!).map(([x, y]) => [x * k, y * k])), analyzer.settings.embedder));
     const b = s.box!;
     live.push(await liveLogProbability(analyzer.models.antispoof, img, { x: b.x * k, y: b.y * k, width: b.width * k, height: b.height * k }));
   }

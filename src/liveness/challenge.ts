@@ -10,8 +10,11 @@ import { randomBytes, randomInt } from 'node:crypto';
 export const livenessActions = ['blink', 'turn_left', 'turn_right', 'nod', 'open_mouth'] as const;
 export type LivenessAction = typeof livenessActions[number];
 
-/** What a challenge is for: a registration's live capture, or an identity verification of one of its purposes. */
-export const challengePurposes = ['registration', 'self_service', 'reverification', 'transfer'] as const;
+/**
+ * What a challenge is for: a registration's live capture (the person registering, or a minor's
+ * guardian), or an identity verification of one of its purposes.
+ */
+export const challengePurposes = ['registration', 'guardian', 'self_service', 'reverification', 'transfer'] as const;
 export type ChallengePurpose = typeof challengePurposes[number];
 
 export interface Challenge {

@@ -51,20 +51,8 @@ export function shrinkToFit(img: RgbImage, fit: { width: number; height: number 
   const w = Math.floor(img.width / k), h = Math.floor(img.height / k), src = img.data, stride = img.width * n;
   const out = into && into.length >= w * h * n ? into.subarray(0, w * h * n) : new Uint8Array(w * h * n);
   const shaped = (data: Uint8Array): RgbImage => (img.channels ? { data, width: w, height: h, channels: img.channels } : { data, width: w, height: h });
-  if (k === 2 && n === 1) {
-    for (let y = 0, o = 0; y < h; y++) {
-      for (let x = 0, a = 2 * y * stride, b = a + stride; x < w; x++, a += 2, b += 2) out[o++] = (src[a]! + src[a + 1]! + src[b]! + src[b + 1]! + 2) >> 2;
-    }
-    return shaped(out);
-  }
-  if (k === 2) { // 640x480 to 320x240, the common case, unrolled (about 4x faster than the general loop)
-    for (let y = 0, o = 0; y < h; y++) {
-      for (let x = 0, a = 2 * y * stride, b = a + stride; x < w; x++, a += 6, b += 6) {
-        out[o++] = (src[a]! + src[a + 3]! + src[b]! + src[b + 3]! + 2) >> 2;
-        out[o++] = (src[a + 1]! + src[a + 4]! + src[b + 1]! + src[b + 4]! + 2) >> 2;
-        out[o++] = (src[a + 2]! + src[a + 5]! + src[b + 2]! + src[b + 5]! + 2) >> 2;
-      }
-    }
+  if (k === 2) { // 640x480 to 320x240, the common case: its own loops (2-3x faster than the general one)
+    (n === 1 ? halveGrey : halveRgb)(src, img.width, w, h, out);
     return shaped(out);
   }
   const area = k * k, half = area >> 1;
@@ -82,6 +70,29 @@ export function shrinkToFit(img: RgbImage, fit: { width: number; height: number 
     }
   }
   return shaped(out);
+}
+
+/** 2x2 block means of a grey image (`width` the source's, `w`x`h` the result's). */
+function halveGrey(src: Uint8Array, width: number, w: number, h: number, out: Uint8Array): void {
+  let o = 0;
+  for (let y = 0; y < h; y++) {
+    let a = 2 * y * width, b = a + width;
+    for (let x = 0; x < w; x++, a += 2, b += 2) out[o++] = (src[a]! + src[a + 1]! + src[b]! + src[b + 1]! + 2) >> 2;
+  }
+}
+
+/** 2x2 block means of an RGB image. */
+function halveRgb(src: Uint8Array, width: number, w: number, h: number, out: Uint8Array): void {
+  const stride = width * 3;
+  let o = 0;
+  for (let y = 0; y < h; y++) {
+    let a = 2 * y * stride, b = a + stride;
+    for (let x = 0; x < w; x++, a += 6, b += 6) {
+      out[o++] = (src[a]! + src[a + 3]! + src[b]! + src[b + 3]! + 2) >> 2;
+      out[o++] = (src[a + 1]! + src[a + 4]! + src[b + 1]! + src[b + 4]! + 2) >> 2;
+      out[o++] = (src[a + 2]! + src[a + 5]! + src[b + 2]! + src[b + 5]! + 2) >> 2;
+    }
+  }
 }
 
 const invalid = (index: number) => new DomainError('liveness.frames_invalid', `Frame ${index} is not a JPEG, PNG or WebP image of at most ${frameLimits.maxFramePixels} pixels`);

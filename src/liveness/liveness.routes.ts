@@ -82,6 +82,17 @@ export function livenessRoutes(deps: { liveness: LivenessService }): RouteRegist
       },
     }, async (req, reply) => reply.status(201).send(await svc.createForRegistration(req.principal, req.params.id, { actions: req.body?.testActions })));
 
+    app.post('/v1/registrations/:id/guardian/liveness', {
+      schema: {
+        tags, security, params: Type.Object({ id: Uuid }),
+        summary: 'Start a liveness challenge for a minor\'s guardian (verified by face in the registration\'s guardian step)',
+        body: Type.Optional(Type.Object({
+          testActions: Type.Optional(Type.Array(Action, { minItems: 1, maxItems: 3, description: 'Test harness only (PORTRAIT_TEST_HARNESS): fixed actions' })),
+        }, { additionalProperties: false })),
+        response: { 201: Challenge, '4xx': Problem, '5xx': Problem },
+      },
+    }, async (req, reply) => reply.status(201).send(await svc.createForGuardian(req.principal, req.params.id, { actions: req.body?.testActions })));
+
     // Challenges for identity verifications can be started without login (self-service): they
     // are rate-limited per client address, in their own scope so the limiter touches nothing else.
     await rateLimitedScope(app, (max, after) => `At most ${max} liveness challenges per minute from one address; retry in ${after}`, (scope) => {

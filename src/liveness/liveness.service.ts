@@ -14,6 +14,7 @@ import { actorOf, assertStoreAccess, assertTenantAccess, requireStaff, type Prin
 import { tenantsRepository } from '../tenants/tenants.repository.ts';
 import { faceVerificationTenant, verificationPurposes, type VerificationPurpose } from '../verification/verification.ts';
 import { isUuid } from '../db/ids.ts';
+import { guardianStates } from '../registration/registration.ts';
 import { actionPrompts, createChallenge, defaultChallengeOptions, livenessActions, type Challenge, type LivenessAction, type RandomInt } from './challenge.ts';
 import { sortReasons, type LivenessAnalysis, type LivenessRequest } from './analyze.ts';
 import { frameLimits, livenessReasons, type FrameInput, type LivenessDecision } from './liveness.ts';
@@ -109,7 +110,7 @@ export function createLivenessService(deps: LivenessDeps) {
   async function accessible(q: Queryable, p: Principal | undefined, id: string, roles: readonly Role[]): Promise<LivenessSession> {
     const s = await repo.find(q, id);
     if (!s) throw new DomainError('liveness.session_not_found');
-    if (s.purpose === 'registration') {
+    if (s.registrationId) { // the person registering, or their guardian
       const principal = requireStaff(p, roles);
       const reg = await registrationOf(q, s.registrationId!);
       if (!reg) throw new DomainError('liveness.session_not_found');
@@ -157,35 +158,53 @@ export function createLivenessService(deps: LivenessDeps) {
     return candidates.some((c) => replays(thumbs, unpackFingerprints(c.thumbs, THUMB_BYTES)));
   }
 
+  /** A challenge bound to a registration, for the person registering or their guardian. */
+  function createForRegistrationPerson(p: Principal | undefined, registrationId: string, purpose: 'registration' | 'guardian',
+    opts: { actions?: LivenessAction[] }, allowed: (reg: { state: string; biometric: boolean | null }) => void): Promise<ChallengeView> {
+    const principal = requireStaff(p, FRONT_DESK);
+    if (!deps.checker) throw new DomainError('registration.face_engine_unavailable');
+    return db.transaction(async (q) => {
+      const reg = await registrationOf(q, registrationId, true); // locked: one session count at a time
+      if (!reg) throw new DomainError('registration.not_found');
+      assertStoreAccess(principal, reg.tenant_id, reg.store_id);
+      allowed(reg);
+      const now = clock();
+      if (now >= reg.expires_at) throw new DomainError('registration.expired');
+      if (await repo.countForRegistration(q, registrationId) >= settings.maxSessionsPerRegistration) throw new DomainError('liveness.too_many_sessions');
+      const challenge = createChallenge(purpose, registrationId, now, { ttlSeconds: settings.challengeTtlSeconds, actionCount: settings.actionCount }, deps.random);
+      const session: LivenessSession = {
+        id: randomUUID(), tenantId: reg.tenant_id, purpose, registrationId, nonceHash: hashNonce(challenge.nonce),
+        actions: actionsFor(challenge, opts.actions), state: 'open', createdBy: principal.staffId, createdAt: now, expiresAt: challenge.expiresAt,
+        analysedAt: null, usedAt: null, result: null,
+      };
+      await repo.insert(q, session);
+      await appendAudit(q, {
+        tenantId: reg.tenant_id, actor: actorOf(principal), action: 'liveness.challenge_created', subjectType: 'registration', subjectId: registrationId, at: now,
+        details: { sessionId: session.id, purpose, actions: session.actions, expiresAt: challenge.expiresAt.toISOString() },
+      });
+      return challengeView(session, challenge.nonce);
+    });
+  }
+
   return {
     settings,
 
     /** A new challenge for a registration whose biometric consent is recorded. */
-    async createForRegistration(p: Principal | undefined, registrationId: string, opts: { actions?: LivenessAction[] } = {}): Promise<ChallengeView> {
-      const principal = requireStaff(p, FRONT_DESK);
-      if (!deps.checker) throw new DomainError('registration.face_engine_unavailable');
-      return db.transaction(async (q) => {
-        const reg = await registrationOf(q, registrationId, true); // locked: one session count at a time
-        if (!reg) throw new DomainError('registration.not_found');
-        assertStoreAccess(principal, reg.tenant_id, reg.store_id);
+    createForRegistration(p: Principal | undefined, registrationId: string, opts: { actions?: LivenessAction[] } = {}): Promise<ChallengeView> {
+      return createForRegistrationPerson(p, registrationId, 'registration', opts, (reg) => {
         if (reg.state !== 'consent_recorded' || !reg.biometric) {
           throw new DomainError('registration.invalid_transition', `A liveness challenge needs biometric consent and no face decision yet (state '${reg.state}')`);
         }
-        const now = clock();
-        if (now >= reg.expires_at) throw new DomainError('registration.expired');
-        if (await repo.countForRegistration(q, registrationId) >= settings.maxSessionsPerRegistration) throw new DomainError('liveness.too_many_sessions');
-        const challenge = createChallenge('registration', registrationId, now, { ttlSeconds: settings.challengeTtlSeconds, actionCount: settings.actionCount }, deps.random);
-        const session: LivenessSession = {
-          id: randomUUID(), tenantId: reg.tenant_id, purpose: 'registration', registrationId, nonceHash: hashNonce(challenge.nonce),
-          actions: actionsFor(challenge, opts.actions), state: 'open', createdBy: principal.staffId, createdAt: now, expiresAt: challenge.expiresAt,
-          analysedAt: null, usedAt: null, result: null,
-        };
-        await repo.insert(q, session);
-        await appendAudit(q, {
-          tenantId: reg.tenant_id, actor: actorOf(principal), action: 'liveness.challenge_created', subjectType: 'registration', subjectId: registrationId, at: now,
-          details: { sessionId: session.id, actions: session.actions, expiresAt: challenge.expiresAt.toISOString() },
-        });
-        return challengeView(session, challenge.nonce);
+      });
+    },
+
+    /**
+     * A new challenge for a minor's guardian, verified by face during the registration (from
+     * the document's capture until the rules are checked, as the guardian step itself).
+     */
+    createForGuardian(p: Principal | undefined, registrationId: string, opts: { actions?: LivenessAction[] } = {}): Promise<ChallengeView> {
+      return createForRegistrationPerson(p, registrationId, 'guardian', opts, (reg) => {
+        if (!(guardianStates as readonly string[]).includes(reg.state)) throw new DomainError('registration.invalid_transition', `A guardian is recorded before the rules are checked (state '${reg.state}')`);
       });
     },
 
@@ -274,6 +293,11 @@ export function createLivenessService(deps: LivenessDeps) {
      */
     takeBestFrame(q: Queryable, sessionId: string, registrationId: string, now: Date): Promise<Buffer> {
       return takeFrame(q, sessionId, now, (s) => s.purpose === 'registration' && s.registrationId === registrationId);
+    },
+
+    /** For the guardian step, inside its transaction: the best frame of the guardian's passed session of this registration, used up. */
+    takeGuardianFrame(q: Queryable, sessionId: string, registrationId: string, now: Date): Promise<Buffer> {
+      return takeFrame(q, sessionId, now, (s) => s.purpose === 'guardian' && s.registrationId === registrationId);
     },
 
     /**

@@ -58,6 +58,8 @@ export interface TestLiveness {
   checker: ScriptedLivenessChecker;
   /** A passed liveness session of this registration whose best frame is `liveFrame`. */
   pass(agent: Principal, registrationId: string, liveFrame: Buffer): Promise<string>;
+  /** A passed liveness session of a minor's guardian in this registration. */
+  passGuardian(agent: Principal, registrationId: string, liveFrame: Buffer): Promise<string>;
   /**
    * A passed liveness session for an identity verification of `purpose` (for the operator
    * `tenantId`, when given), started and uploaded by `who` (undefined: anonymous self-service).
@@ -71,16 +73,19 @@ export function testLiveness(db: Database, keyring: Keyring, clock: () => Date):
   return {
     service, checker,
     async pass(agent, registrationId, liveFrame) {
-      const c = await service.createForRegistration(agent, registrationId);
-      const r = await service.submitFrames(agent, c.sessionId, c.nonce, harnessFrames(liveFrame));
-      if (!r.live) throw new Error(`the scripted liveness session failed: ${r.reasons.join(', ')}`);
-      return c.sessionId;
+      return passed(agent, await service.createForRegistration(agent, registrationId), liveFrame);
+    },
+    async passGuardian(agent, registrationId, liveFrame) {
+      return passed(agent, await service.createForGuardian(agent, registrationId), liveFrame);
     },
     async passForVerification(who, purpose, liveFrame, tenantId) {
-      const c = await service.createForVerification(who, { purpose, ...(tenantId ? { tenantId } : {}) });
-      const r = await service.submitFrames(who, c.sessionId, c.nonce, harnessFrames(liveFrame));
-      if (!r.live) throw new Error(`the scripted liveness session failed: ${r.reasons.join(', ')}`);
-      return c.sessionId;
+      return passed(who, await service.createForVerification(who, { purpose, ...(tenantId ? { tenantId } : {}) }), liveFrame);
     },
   };
+
+  async function passed(who: Principal | undefined, c: { sessionId: string; nonce: string }, liveFrame: Buffer): Promise<string> {
+    const r = await service.submitFrames(who, c.sessionId, c.nonce, harnessFrames(liveFrame));
+    if (!r.live) throw new Error(`the scripted liveness session failed: ${r.reasons.join(', ')}`);
+    return c.sessionId;
+  }
 }

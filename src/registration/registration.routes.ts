@@ -133,12 +133,13 @@ export function registrationRoutes(deps: { registrations: RegistrationService })
           document: Document,
           relation: Type.Union([Type.Literal('parent'), Type.Literal('legal_guardian')]),
           method: Type.Union([Type.Literal('face'), Type.Literal('manual_review')]),
-          idPhoto: Type.Optional(Base64Image), livePhoto: Type.Optional(Base64Image),
+          idPhoto: Type.Optional({ ...Base64Image, description: 'Face method: the guardian\'s document photo' }),
+          livenessSessionId: Type.Optional(Type.String({ format: 'uuid', description: 'Face method: the guardian\'s passed liveness session (POST /v1/registrations/{id}/guardian/liveness); its best frame is matched, and it is used up' })),
         }, { additionalProperties: false }),
       },
     }, async (req) => svc.addGuardian(req.principal, req.params.id, {
       document: req.body.document, relation: req.body.relation, method: req.body.method,
-      idPhoto: image(req.body.idPhoto), livePhoto: image(req.body.livePhoto),
+      idPhoto: image(req.body.idPhoto), ...(req.body.livenessSessionId ? { livenessSessionId: req.body.livenessSessionId } : {}),
     }, idem(req.headers, req.url, req.body)));
 
     app.post('/v1/registrations/:id/rules', {

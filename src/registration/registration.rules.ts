@@ -13,7 +13,7 @@ import { evaluateRules, type PolicySettings } from '../policy/policy.ts';
 import type { SubscribersRepository } from '../subscribers/subscribers.repository.ts';
 import { ageFromDocument, readDocument, type DocumentInput } from '../subscribers/identity.ts';
 import { numbersRepository } from '../numbers/numbers.repository.ts';
-import type { RegistrationEvent, RegistrationFlow } from './registration.ts';
+import { guardianStates, type RegistrationEvent, type RegistrationFlow } from './registration.ts';
 import type { createCapturesRepository } from './captures.repository.ts';
 
 interface Ctx { flow: RegistrationFlow; now: Date; q: Queryable; principal: StaffPrincipal; policy: PolicySettings }
@@ -22,17 +22,19 @@ export interface GuardianInput {
   document: DocumentInput;
   relation: 'parent' | 'legal_guardian';
   method: 'face' | 'manual_review';
+  /** Face method: the guardian's document photo, and their passed liveness session of this registration (POST /v1/registrations/{id}/guardian/liveness). */
   idPhoto?: Buffer;
-  livePhoto?: Buffer;
+  livenessSessionId?: string;
 }
 
 function requireState(flow: RegistrationFlow, ...states: RegistrationFlow['state'][]): void {
   if (!states.includes(flow.state)) throw new DomainError('registration.invalid_transition', `Not allowed in state '${flow.state}'`);
 }
 
-/** Where the face step gets the live face: the best frame of a passed liveness session of the registration. */
+/** Where the face steps get the live face: the best frame of a passed liveness session of the registration (the person's, or their guardian's). */
 export interface LivenessGate {
   takeBestFrame(q: Queryable, sessionId: string, registrationId: string, now: Date): Promise<Buffer>;
+  takeGuardianFrame(q: Queryable, sessionId: string, registrationId: string, now: Date): Promise<Buffer>;
 }
 
 export function createRuleSteps(deps: { keyring: Keyring; subscribers: SubscribersRepository; deploymentCap: number; face: FaceVerifier | undefined; liveness: LivenessGate | undefined }) {
@@ -64,16 +66,23 @@ export function createRuleSteps(deps: { keyring: Keyring; subscribers: Subscribe
       };
     },
 
-    /** A minor's guardian: their own document, verified by face or by a store manager in person. */
+    /**
+     * A minor's guardian: their own document, verified by face (their document photo against the
+     * best frame of their own liveness challenge) or by a store manager in person.
+     */
     async guardianStep(ctx: Ctx, input: GuardianInput): Promise<RegistrationEvent> {
-      requireState(ctx.flow, 'document_captured', 'consent_recorded', 'manual_review_pending', 'face_verified');
+      requireState(ctx.flow, ...guardianStates);
       const { document, docHmac } = readDocument(keyring, input.document, ctx.now);
       if (ctx.flow.docHmac && docHmac.equals(ctx.flow.docHmac)) throw new DomainError('request.invalid', 'The guardian must be another person');
       if (input.method === 'manual_review') {
         if (ctx.principal.role !== 'store_manager') throw new DomainError('auth.forbidden', 'Only a store manager may verify a guardian in person');
       } else {
-        if (!input.idPhoto || !input.livePhoto) throw new DomainError('request.invalid', 'Face verification of the guardian needs idPhoto and livePhoto');
-        const d = await engine().verify({ idPhoto: input.idPhoto, livePhoto: input.livePhoto }, ctx.policy.faceFalseMatchRate);
+        const face = engine();
+        if (!deps.liveness) throw new DomainError('registration.face_engine_unavailable');
+        if (!input.idPhoto || !input.livenessSessionId) throw new DomainError('request.invalid', 'Face verification of the guardian needs idPhoto and livenessSessionId');
+        // the guardian's own passed challenge of this registration: their live face, not a photo
+        const livePhoto = await deps.liveness.takeGuardianFrame(ctx.q, input.livenessSessionId, ctx.flow.id, ctx.now);
+        const d = await face.verify({ idPhoto: input.idPhoto, livePhoto }, ctx.policy.faceFalseMatchRate);
         if (!d.match) throw new DomainError('verification.failed', 'The guardian\'s face did not match their document', { reasons: d.reasons, score: d.score, threshold: d.threshold });
       }
       const subscriberId = await subscribers.upsert(ctx.q, document, docHmac);

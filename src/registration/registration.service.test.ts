@@ -254,8 +254,18 @@ for (const target of await testTargets()) {
       const r2 = await svc.start(w.agent);
       await svc.captureDocument(w.agent, r2.id, { type: 'cn_resident_id', number: child, name: '冯小', idPhoto: photo('chip') });
       await svc.recordConsent(w.agent, r2.id, consent);
-      await svc.addGuardian(w.agent, r2.id, { document: { type: 'cn_resident_id', number: residentId('19800101', 26), name: '冯父' }, relation: 'parent', method: 'face', idPhoto: photo('g-chip'), livePhoto: photo('g-live') });
-      await svc.submitFace(w.agent, r2.id, { livenessSessionId: await live.pass(w.agent, r2.id, photo('live')) });
+      const father = { type: 'cn_resident_id', number: residentId('19800101', 26), name: '冯父' };
+      // the guardian's face is checked on their own liveness challenge: never without one, and
+      // neither person's session stands in for the other's
+      assert.equal(await codeOf(svc.addGuardian(w.agent, r2.id, { document: father, relation: 'parent', method: 'face', idPhoto: photo('g-chip') })), 'request.invalid');
+      const minorsSession = await live.pass(w.agent, r2.id, photo('live'));
+      assert.equal(await codeOf(svc.addGuardian(w.agent, r2.id, { document: father, relation: 'parent', method: 'face', idPhoto: photo('g-chip'), livenessSessionId: minorsSession })), 'liveness.required');
+      const guardiansSession = await live.passGuardian(w.agent, r2.id, photo('g-live'));
+      assert.equal(await codeOf(svc.submitFace(w.agent, r2.id, { livenessSessionId: guardiansSession })), 'liveness.required');
+      await svc.addGuardian(w.agent, r2.id, { document: father, relation: 'parent', method: 'face', idPhoto: photo('g-chip'), livenessSessionId: guardiansSession });
+      assert.equal(face.calls.at(-1)!.livePhoto.toString(), photo('g-live').toString(), 'the guardian\'s best frame is what is matched');
+      assert.equal(await codeOf(svc.addGuardian(w.agent, r2.id, { document: father, relation: 'parent', method: 'face', idPhoto: photo('g-chip'), livenessSessionId: guardiansSession })), 'liveness.required', 'used up');
+      await svc.submitFace(w.agent, r2.id, { livenessSessionId: minorsSession });
       const passed = await svc.checkRules(w.agent, r2.id);
       assert.equal(passed.state, 'rules_passed');
       assert.deepEqual(passed.guardian, { relation: 'parent', method: 'face' });

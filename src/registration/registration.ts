@@ -20,6 +20,9 @@ export type RegistrationState = OpenState | EndState;
 
 export const MAX_FACE_ATTEMPTS = 3;
 
+/** States in which a minor's guardian can be recorded (and take a liveness challenge): from the document's capture until the rules are checked. */
+export const guardianStates: readonly RegistrationState[] = ['document_captured', 'consent_recorded', 'manual_review_pending', 'face_verified'];
+
 /** The document as captured and validated; held encrypted at rest. */
 export interface CapturedDocument {
   type: string;

@@ -21,6 +21,13 @@ const APPROVED = `r.verification->>'method' = 'manual_review' AND r.reason_code 
 const IN_SCOPE = `r.created_at >= $1 AND r.created_at < $2 AND ($3::uuid IS NULL OR r.tenant_id = $3) AND ($4::uuid IS NULL OR r.store_id = $4)`;
 const scopeParams = (s: Scope) => [s.from, s.to, s.tenantId ?? null, s.storeId ?? null];
 
+/** Counts by reason, by group key. */
+function tally(rows: { key: string; reason: string; n: number }[]): Map<string, Record<string, number>> {
+  const byKey = new Map<string, Record<string, number>>();
+  for (const r of rows) byKey.set(r.key, { ...byKey.get(r.key), [r.reason]: r.n });
+  return byKey;
+}
+
 export const statisticsRepository = {
   async registrationCounts(q: Queryable, scope: Scope, groupBy: GroupBy | undefined): Promise<RegistrationGroup[]> {
     const g = groupSql[groupBy ?? 'none'];
@@ -46,12 +53,18 @@ export const statisticsRepository = {
     const reasons = await q.query<{ key: string; reason: string; n: number }>(
       `SELECT ${g.key} AS key, coalesce(r.reason_code, 'unknown') AS reason, count(*)::int AS n
          FROM registrations r WHERE ${IN_SCOPE} AND r.state = 'rejected' GROUP BY 1, 2`, scopeParams(scope));
-    const byKey = new Map<string, Record<string, number>>();
-    for (const r of reasons.rows) byKey.set(r.key, { ...byKey.get(r.key), [r.reason]: r.n });
+    // refused liveness sessions of the registrations in scope, by their first reason
+    const liveness = await q.query<{ key: string; reason: string; n: number }>(
+      `SELECT ${g.key} AS key, coalesce(l.result->'reasons'->>0, 'unknown') AS reason, count(*)::int AS n
+         FROM registrations r JOIN liveness_sessions l ON l.registration_id = r.id
+        WHERE ${IN_SCOPE} AND l.state = 'failed' GROUP BY 1, 2`, scopeParams(scope));
+    const byKey = tally(reasons.rows), livenessByKey = tally(liveness.rows);
     return rows.map((r) => ({
       key: r.key, label: r.label, started: r.started, completed: r.completed, rejected: r.rejected,
       rejectedByReason: byKey.get(r.key) ?? {}, expired: r.expired, cancelled: r.cancelled, open: r.open,
       manualReviewApprovals: r.manual_review_approvals, faceAttemptsFailed: r.face_attempts_failed,
+      livenessFailed: Object.values(livenessByKey.get(r.key) ?? {}).reduce((a, n) => a + n, 0),
+      livenessFailedByReason: livenessByKey.get(r.key) ?? {},
     }));
   },
 

@@ -18,6 +18,8 @@ const at = (iso: string, plusSeconds = 0) => new Date(new Date(iso).getTime() + 
 interface Reg {
   store: string; agent: string; state: string; at: Date;
   reason?: string; doc?: Buffer; method?: 'face' | 'manual_review'; attempts?: number;
+  /** Liveness sessions of the registration, in order: 'passed', 'open', or the first reason of a refusal. */
+  liveness?: string[];
 }
 
 describe('resolvePeriod', () => {
@@ -45,6 +47,14 @@ for (const target of await testTargets()) {
         `INSERT INTO registrations (id, tenant_id, store_id, agent_id, state, reason_code, doc_type, doc_hmac, verification, face_attempts, created_at, updated_at, expires_at, ended_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11::timestamptz + interval '15 minutes', $12)`,
         [id, tenantOf.get(r.store), r.store, r.agent, r.state, r.reason ?? null, r.doc ? 'cn_resident_id' : null, r.doc ?? null, verification, r.attempts ?? 0, r.at, ended]);
+      for (const outcome of r.liveness ?? []) {
+        const state = outcome === 'passed' || outcome === 'open' ? outcome : 'failed';
+        const result = state === 'open' ? null : JSON.stringify({ live: state === 'passed', reasons: state === 'failed' ? [outcome, 'liveness.action_missing'] : [] });
+        await db.query(
+          `INSERT INTO liveness_sessions (id, tenant_id, purpose, registration_id, nonce_hash, actions, state, created_at, expires_at, result)
+           VALUES ($1, $2, 'registration', $3, $4, ARRAY['blink', 'turn_left'], $5, $6, $6::timestamptz + interval '60 seconds', $7)`,
+          [randomUUID(), tenantOf.get(r.store), id, createHash('sha256').update(randomUUID()).digest(), state, r.at, result]);
+      }
       return id;
     }
 
@@ -59,11 +69,11 @@ for (const target of await testTargets()) {
       // Day 1: an ordinary day.
       const day1: Reg[] = [
         { store: A1, agent: a1, state: 'completed', at: h(1), doc: doc('d1'), method: 'face', attempts: 1 },
-        { store: A1, agent: a1, state: 'completed', at: h(2), doc: doc('d2'), method: 'face', attempts: 2 },
+        { store: A1, agent: a1, state: 'completed', at: h(2), doc: doc('d2'), method: 'face', attempts: 2, liveness: ['liveness.static_face', 'passed'] },
         { store: A1, agent: a1, state: 'completed', at: h(3), doc: doc('d3'), method: 'face', attempts: 1 },
         { store: A1, agent: a1, state: 'completed', at: h(4), doc: doc('d4'), method: 'face', attempts: 1 },
         { store: A1, agent: a1, state: 'completed', at: h(5), doc: doc('d5'), method: 'manual_review' },
-        { store: A1, agent: a1, state: 'rejected', reason: 'face.no_match', at: h(6), doc: doc('d6'), attempts: 3 },
+        { store: A1, agent: a1, state: 'rejected', reason: 'face.no_match', at: h(6), doc: doc('d6'), attempts: 3, liveness: ['liveness.spoof_suspected', 'liveness.static_face', 'open'] },
         { store: A1, agent: a1, state: 'rejected', reason: 'face.no_match', at: h(7), doc: doc('d7'), attempts: 3 },
         { store: A1, agent: a1, state: 'rejected', reason: 'manual_review.rejected', at: h(8), doc: doc('d8'), method: 'manual_review' },
         { store: A1, agent: a1, state: 'rejected', reason: 'policy.operator_cap_reached', at: h(9), doc: doc('d9'), method: 'face', attempts: 1 },
@@ -73,7 +83,7 @@ for (const target of await testTargets()) {
         { store: A2, agent: a2, state: 'completed', at: h(13), doc: doc('d12'), method: 'face', attempts: 1 },
         // The same person at a second store the same day: not yet an anomaly.
         { store: A2, agent: a2, state: 'completed', at: h(14), doc: doc('d1'), method: 'face', attempts: 1 },
-        { store: B1, agent: b1, state: 'completed', at: h(15), doc: doc('d13'), method: 'face', attempts: 1 },
+        { store: B1, agent: b1, state: 'completed', at: h(15), doc: doc('d13'), method: 'face', attempts: 1, liveness: ['liveness.wrong_order', 'passed'] },
         { store: B1, agent: b1, state: 'completed', at: h(16), doc: doc('d14'), method: 'face', attempts: 1 },
         { store: B1, agent: b1, state: 'completed', at: h(17), doc: doc('d15'), method: 'face', attempts: 1 },
         { store: B1, agent: b1, state: 'rejected', reason: 'policy.blocklisted', at: h(18), doc: doc('d16'), method: 'face', attempts: 1 },
@@ -86,7 +96,8 @@ for (const target of await testTargets()) {
     after(async () => { await app.close(); await target.close(db); });
 
     const counts = (c: Partial<Record<string, unknown>>) => ({
-      started: 0, completed: 0, rejected: 0, rejectedByReason: {}, expired: 0, cancelled: 0, open: 0, manualReviewApprovals: 0, faceAttemptsFailed: 0, ...c,
+      started: 0, completed: 0, rejected: 0, rejectedByReason: {}, expired: 0, cancelled: 0, open: 0, manualReviewApprovals: 0, faceAttemptsFailed: 0,
+      livenessFailed: 0, livenessFailedByReason: {}, ...c,
     });
 
     test('role × endpoint matrix and tenant isolation', async () => {
@@ -118,6 +129,7 @@ for (const target of await testTargets()) {
         totals: counts({
           started: 18, completed: 10, rejected: 5, expired: 1, cancelled: 1, open: 1, manualReviewApprovals: 1, faceAttemptsFailed: 7,
           rejectedByReason: { 'face.no_match': 2, 'manual_review.rejected': 1, 'policy.operator_cap_reached': 1, 'policy.blocklisted': 1 },
+          livenessFailed: 4, livenessFailedByReason: { 'liveness.static_face': 2, 'liveness.spoof_suspected': 1, 'liveness.wrong_order': 1 },
         }),
         groups: [],
       });
@@ -142,6 +154,9 @@ for (const target of await testTargets()) {
       const a1 = byStore.groups.find((g: { key: string }) => g.key === w.storeA1);
       assert.deepEqual(a1.rejectedByReason, { 'face.no_match': 2, 'manual_review.rejected': 1, 'policy.operator_cap_reached': 1 });
       assert.equal(a1.faceAttemptsFailed, 7);
+      assert.deepEqual([a1.livenessFailed, a1.livenessFailedByReason], [3, { 'liveness.static_face': 2, 'liveness.spoof_suspected': 1 }]);
+      const b1 = byStore.groups.find((g: { key: string }) => g.key === w.storeB1);
+      assert.deepEqual([b1.livenessFailed, b1.livenessFailedByReason], [1, { 'liveness.wrong_order': 1 }]);
     });
 
     test('operator admins see their operator, store managers their store', async () => {
@@ -150,6 +165,7 @@ for (const target of await testTargets()) {
       assert.deepEqual(a.totals, counts({
         started: 14, completed: 7, rejected: 4, expired: 1, cancelled: 1, open: 1, manualReviewApprovals: 1, faceAttemptsFailed: 7,
         rejectedByReason: { 'face.no_match': 2, 'manual_review.rejected': 1, 'policy.operator_cap_reached': 1 },
+        livenessFailed: 3, livenessFailedByReason: { 'liveness.static_face': 2, 'liveness.spoof_suspected': 1 },
       }));
       const aStore = (await call('adminA', 'GET', `/v1/statistics/registrations?${DAY1}&storeId=${w.storeA2}`)).json();
       assert.deepEqual(aStore.totals, counts({ started: 2, completed: 2 }));

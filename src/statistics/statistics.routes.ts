@@ -26,6 +26,8 @@ const countFields = {
   rejectedByReason: Type.Record(Type.String(), Type.Integer()),
   expired: Type.Integer(), cancelled: Type.Integer(), open: Type.Integer(),
   manualReviewApprovals: Type.Integer(), faceAttemptsFailed: Type.Integer(),
+  livenessFailed: Type.Integer({ description: 'Liveness sessions of these registrations the server refused' }),
+  livenessFailedByReason: Type.Record(Type.String(), Type.Integer(), { description: 'Refused liveness sessions by first reason code' }),
 };
 const Counts = Type.Object(countFields);
 const Group = Type.Object({ key: Type.String(), label: Type.String(), ...countFields });

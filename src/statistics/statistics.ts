@@ -23,6 +23,10 @@ export interface RegistrationCounts {
   manualReviewApprovals: number;
   /** Face comparisons that did not match (all attempts but a final successful one). */
   faceAttemptsFailed: number;
+  /** Liveness sessions of these registrations that the server refused (a registration may retry). */
+  livenessFailed: number;
+  /** Refused liveness sessions by their first (most specific) reason (liveness.static_face, …). */
+  livenessFailedByReason: Record<string, number>;
 }
 
 export interface RegistrationGroup extends RegistrationCounts {
@@ -88,16 +92,23 @@ export function documentToken(docHmac: Buffer): string {
 }
 
 export function emptyCounts(): RegistrationCounts {
-  return { started: 0, completed: 0, rejected: 0, rejectedByReason: {}, expired: 0, cancelled: 0, open: 0, manualReviewApprovals: 0, faceAttemptsFailed: 0 };
+  return {
+    started: 0, completed: 0, rejected: 0, rejectedByReason: {}, expired: 0, cancelled: 0, open: 0, manualReviewApprovals: 0, faceAttemptsFailed: 0,
+    livenessFailed: 0, livenessFailedByReason: {},
+  };
 }
 
-const numericKeys = ['started', 'completed', 'rejected', 'expired', 'cancelled', 'open', 'manualReviewApprovals', 'faceAttemptsFailed'] as const;
+const numericKeys = ['started', 'completed', 'rejected', 'expired', 'cancelled', 'open', 'manualReviewApprovals', 'faceAttemptsFailed', 'livenessFailed'] as const;
+const addTo = (into: Record<string, number>, from: Record<string, number>) => {
+  for (const [reason, n] of Object.entries(from)) into[reason] = (into[reason] ?? 0) + n;
+};
 
 export function sumCounts(groups: readonly RegistrationCounts[]): RegistrationCounts {
   const total = emptyCounts();
   for (const g of groups) {
     for (const k of numericKeys) total[k] += g[k];
-    for (const [reason, n] of Object.entries(g.rejectedByReason)) total.rejectedByReason[reason] = (total.rejectedByReason[reason] ?? 0) + n;
+    addTo(total.rejectedByReason, g.rejectedByReason);
+    addTo(total.livenessFailedByReason, g.livenessFailedByReason);
   }
   return total;
 }
