@@ -8,7 +8,7 @@ import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
 const web = fileURLToPath(new URL('.', import.meta.url));
-export const webApps = ['kiosk'] as const;
+export const webApps = ['kiosk', 'console'] as const;
 
 export default defineConfig({
   root: web,

@@ -6,12 +6,8 @@ import type { Api } from '../shared/api.ts';
 import type { I18n } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 
-export type Role = 'agent' | 'store_manager' | 'operator_admin' | 'regulator';
-
-export interface StaffSession {
-  token: string;
-  staff: { id: string; username: string; role: Role; tenantId: string | null; storeId: string | null; mustChangePassword: boolean };
-}
+export type { Role, StaffSession } from '../shared/login.ts';
+import type { StaffSession } from '../shared/login.ts';
 
 export interface RegistrationView {
   id: string;

@@ -8,9 +8,9 @@ import { createApi } from '../shared/api.ts';
 import { h, replace } from '../shared/dom.ts';
 import { createI18n, type Lang } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
-import { explain } from './problems.ts';
+import { explain } from '../shared/problems.ts';
 import type { Busy, Kiosk, KioskState, ScreenName, StaffSession } from './kiosk.ts';
-import { loginScreen, passwordScreen } from './screens/login.ts';
+import { loginScreen, passwordScreen, type LoginHost } from '../shared/login.ts';
 import { homeScreen } from './screens/home.ts';
 import { documentScreen } from './screens/document.ts';
 import { consentScreen } from './screens/consent.ts';
@@ -21,8 +21,25 @@ import { receiptScreen } from './screens/receipt.ts';
 import './kiosk.css';
 
 const SESSION_KEY = 'portrait.kiosk.session';
+/** The login screens' view of the kiosk: front-desk accounts only. */
+function loginHost(k: Kiosk): LoginHost {
+  return {
+    api: k.api, t: k.t, busy: (label, work) => k.busy(label, work), problem: (e) => k.problem(e),
+    roles: ['agent', 'store_manager'],
+    texts: { title: 'login.title', lead: 'login.lead', wrongRole: 'login.wrong_role', wrongRoleNext: 'login.wrong_role.next' },
+    session: () => k.state.session,
+    signedIn(session, typed) {
+      k.state.session = session;
+      if (session.staff.mustChangePassword) k.state.loginPassword = typed;
+      k.go(session.staff.mustChangePassword ? 'password' : 'home');
+    },
+    typedPassword: () => k.state.loginPassword,
+    passwordChanged() { delete k.state.loginPassword; k.go('home'); },
+  };
+}
+
 const screens: Record<ScreenName, (k: Kiosk) => HTMLElement> = {
-  login: loginScreen, password: passwordScreen, home: homeScreen, document: documentScreen, consent: consentScreen,
+  login: (k) => loginScreen(loginHost(k)), password: (k) => passwordScreen(loginHost(k)), home: homeScreen, document: documentScreen, consent: consentScreen,
   camera: cameraScreen, result: resultScreen, review: reviewScreen, number: numberScreen, receipt: receiptScreen,
 };
 const steps: { key: MessageKey; screens: ScreenName[] }[] = [

@@ -27,10 +27,16 @@ export interface RequestOptions {
   idempotencyKey?: string;
   /** Upload progress, 0-1 (sent with XHR). */
   onUploadProgress?: (fraction: number) => void;
+  /** A bearer token for this request instead of the session's (a login the app then refuses is logged out with it). */
+  token?: string;
+  /** Send a string body as it is, with this content type (a CSV import), instead of as JSON. */
+  contentType?: string;
 }
 
 export interface Api {
   request<T>(method: string, path: string, body?: unknown, opts?: RequestOptions): Promise<T>;
+  /** GET a file (a CSV export) as a Blob; a problem answer throws an ApiError as `request` does. */
+  download(path: string): Promise<Blob>;
 }
 
 function toError(status: number, text: string): ApiError {
@@ -38,6 +44,11 @@ function toError(status: number, text: string): ApiError {
   try { problem = JSON.parse(text) as Problem; } catch { /* not JSON: a proxy's page */ }
   const code = problem?.type?.startsWith(PROBLEM_BASE) ? problem.type.slice(PROBLEM_BASE.length) : `http_${status}`;
   return new ApiError(code, status, problem);
+}
+
+function encode(body: unknown, o: RequestOptions): string | null {
+  if (body === undefined) return null;
+  return o.contentType && typeof body === 'string' ? body : JSON.stringify(body);
 }
 
 function parse<T>(status: number, text: string): T {
@@ -48,9 +59,9 @@ function parse<T>(status: number, text: string): T {
 export function createApi(opts: { token: () => string | undefined; onUnauthorized?: (e: ApiError) => void }): Api {
   function headers(body: unknown, o: RequestOptions): Record<string, string> {
     const out: Record<string, string> = { accept: 'application/json' };
-    const token = opts.token();
+    const token = o.token ?? opts.token();
     if (token) out.authorization = `Bearer ${token}`;
-    if (body !== undefined) out['content-type'] = 'application/json';
+    if (body !== undefined) out['content-type'] = o.contentType ?? 'application/json';
     if (o.idempotencyKey) out['idempotency-key'] = o.idempotencyKey;
     return out;
   }
@@ -63,14 +74,14 @@ export function createApi(opts: { token: () => string | undefined; onUnauthorize
       xhr.upload.onprogress = (e) => { if (e.lengthComputable) o.onUploadProgress?.(e.loaded / e.total); };
       xhr.onload = () => resolve({ status: xhr.status, text: xhr.responseText });
       xhr.onerror = () => reject(new ApiError('network', 0));
-      xhr.send(body === undefined ? null : JSON.stringify(body));
+      xhr.send(encode(body, o));
     });
   }
 
   async function viaFetch(method: string, path: string, body: unknown, o: RequestOptions): Promise<{ status: number; text: string }> {
     let res: Response;
     try {
-      res = await fetch(path, { method, headers: headers(body, o), body: body === undefined ? null : JSON.stringify(body) });
+      res = await fetch(path, { method, headers: headers(body, o), body: encode(body, o) });
     } catch {
       throw new ApiError('network', 0);
     }
@@ -78,6 +89,18 @@ export function createApi(opts: { token: () => string | undefined; onUnauthorize
   }
 
   return {
+    async download(path) {
+      let res: Response;
+      try {
+        res = await fetch(path, { headers: headers(undefined, {}) });
+      } catch {
+        throw new ApiError('network', 0);
+      }
+      if (res.ok) return res.blob();
+      const e = toError(res.status, await res.text());
+      if (res.status === 401) opts.onUnauthorized?.(e);
+      throw e;
+    },
     async request<T>(method: string, path: string, body?: unknown, o: RequestOptions = {}): Promise<T> {
       const { status, text } = o.onUploadProgress ? await viaXhr(method, path, body, o) : await viaFetch(method, path, body, o);
       try {

@@ -10,7 +10,7 @@ import { checkIdInput, cleanIdInput } from '../../shared/id-input.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { parseCardReading, type CardReading } from '../card-reader.ts';
 import { imageMime, photoToBase64 } from '../images.ts';
-import { Notice } from '../problems.ts';
+import { Notice } from '../../shared/problems.ts';
 import type { Kiosk, RegistrationView } from '../kiosk.ts';
 
 /** A file picker that looks like the other buttons, in the page's language (the browser's own shows its UI language). */
