@@ -13,6 +13,7 @@ import { problemTypeBase } from '../errors/errors.ts';
 import type { App } from './app.ts';
 import { buildWorld, callers, type Caller, type Method, type Reply, type World } from './access-matrix.world.ts';
 import { expected, hiddenAs, requests, type Outcome } from './access-matrix.table.ts';
+import { defaultWebDir, webRoutePaths } from './web.ts';
 
 const routes = Object.keys(expected);
 
@@ -37,7 +38,8 @@ function routerRoutes(app: App): string[] {
     const path = segments.join('').replace(/:(\w+)/g, '{$1}');
     for (const method of m[3]?.split(', ') ?? []) out.push(`${method} ${path}`);
   }
-  return out.filter((r) => !r.startsWith('HEAD ') && !/^GET \/(docs|health)\b/.test(r));
+  const web = new Set(webRoutePaths(defaultWebDir).map((p) => `GET ${p}`)); // the web apps' static files: public, no data
+  return out.filter((r) => !r.startsWith('HEAD ') && !/^GET \/(docs|health)\b/.test(r) && !web.has(r));
 }
 
 /** A problem+json reply with `status` and error `code`. */

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
-import { webRoutes } from './web.ts';
+import { webRoutePaths, webRoutes } from './web.ts';
 
 async function appFor(dir: string) {
   return buildApp({
@@ -45,6 +45,8 @@ test('built apps are served with their pages, assets and headers; other paths st
       assert.match(r.headers['content-type'] as string, /^application\/problem\+json/, url);
     }
     assert.equal((await app.inject({ url: '/v1/ping' })).json().ok, true);
+    assert.deepEqual(webRoutePaths(dir), ['/', '/assets/kiosk-abc.js', '/index.html', '/kiosk', '/kiosk/', '/kiosk/index.html']);
+    for (const url of webRoutePaths(dir)) assert.ok([200, 301].includes((await app.inject({ url })).statusCode), url);
     const paths = Object.keys((await app.inject({ url: '/docs/json' })).json().paths as Record<string, unknown>);
     assert.deepEqual(paths.filter((p) => !p.startsWith('/v1/')), [], 'no static route in the OpenAPI document');
     await app.close();
@@ -56,6 +58,7 @@ test('built apps are served with their pages, assets and headers; other paths st
 test('without a build, / answers a problem that says how to build the web apps', async () => {
   const app = await appFor(join(tmpdir(), 'portrait-no-such-dir'));
   const r = await app.inject({ url: '/' });
+  assert.deepEqual(webRoutePaths(join(tmpdir(), 'portrait-no-such-dir')), ['/']);
   assert.equal(r.statusCode, 404);
   assert.match(r.json().detail as string, /npm run build:web/);
   await app.close();

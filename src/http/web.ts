@@ -24,6 +24,27 @@ const PAGE_HEADERS: Record<string, string> = {
   'permissions-policy': 'camera=(self), microphone=(), geolocation=()',
 };
 
+/** Every GET path the web routes serve from `dir` (the access-matrix test allows exactly these beside the documented API). */
+export function webRoutePaths(dir: string): string[] {
+  if (!existsSync(join(dir, 'index.html'))) return ['/'];
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const path = `${rel}/${entry.name}`;
+      if (entry.name.startsWith('.')) continue;
+      if (entry.isDirectory()) walk(path);
+      else out.push(path);
+    }
+  };
+  walk('');
+  for (const file of out.filter((f) => f.endsWith('/index.html'))) {
+    const folder = file.slice(0, -'index.html'.length);
+    out.push(folder);
+    if (folder !== '/') out.push(folder.slice(0, -1));
+  }
+  return out.sort();
+}
+
 export function webRoutes(opts: { dir: string }): RouteRegistrar {
   return async (app: App) => {
     if (!existsSync(join(opts.dir, 'index.html'))) {
