@@ -2,13 +2,13 @@
  * Build of the web apps (`npm run build:web`): one page per app under web/, built into
  * web/dist/ with shared chunks, served by the Portrait server at /<app>/ (src/http/web.ts).
  * `npx vite --config web/vite.config.ts` runs a dev server that passes API calls to a running
- * `npm start`. The self-service and console apps slot in as further inputs.
+ * `npm start`.
  */
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
 const web = fileURLToPath(new URL('.', import.meta.url));
-export const webApps = ['kiosk', 'console'] as const;
+export const webApps = ['kiosk', 'self-service', 'console'] as const;
 
 export default defineConfig({
   root: web,

@@ -1,6 +1,6 @@
 /**
  * The built web apps (web/dist, `npm run build:web`) served by the same server as the API: the
- * landing page at `/`, each app at `/<app>/` (the kiosk now; self-service and console later),
+ * landing page at `/`, each app at `/<app>/` (kiosk, self-service, console),
  * their hashed assets under `/assets/`. The routes are hidden from the OpenAPI document; any
  * other path still gets the problem+json 404. Pages carry a Content-Security-Policy that allows
  * only this origin (plus data:/blob: images for the chip photo preview).

@@ -22,6 +22,7 @@ import { createPortrait, type Portrait } from '../../src/server/server.ts';
 import { seedDemo, type DemoSeed } from '../../src/demo/seed-demo.ts';
 import { residentId } from '../../src/registration/registration.fixtures.ts';
 import { chromiumPath, chromiumArgs } from './browser.ts';
+import { apiClient } from './api.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const shots = path.join(root, 'docs/screenshots');
@@ -49,14 +50,7 @@ describe('operator and regulator console in Chromium', () => {
   });
 
   /** The API as a client sends it (JSON, bearer token). */
-  async function api<T>(method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; json: T }> {
-    const res = await fetch(`${origin}${url}`, {
-      method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: (text ? JSON.parse(text) : null) as T };
-  }
+  const api = apiClient(() => origin);
 
   /** Signs in through the API (first login: the one-time password is replaced), for the agent's steps. */
   async function token(username: string): Promise<string> {

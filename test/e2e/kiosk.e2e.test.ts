@@ -16,40 +16,17 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/config.ts';
 import { createPortrait, type Portrait } from '../../src/server/server.ts';
 import { createFacePool, type FacePool } from '../../src/face/face.pool.ts';
 import { seedDemo, type DemoSeed } from '../../src/demo/seed-demo.ts';
-import { residentId } from '../../src/registration/registration.fixtures.ts';
 import { chromiumPath, chromiumArgs } from './browser.ts';
+import { CLICK_AFTER_OPEN_MS, cardReaderJson, clip, liveCameraFile, person } from './camera.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const data = path.resolve(root, '../shared/data/liveness/replay-apfol');
-const clip = path.join(data, 'videos/real2.webm');
 const shots = path.join(root, 'docs/screenshots');
 const PASSWORD = 'Kiosk-Agent-2026!';
-/**
- * The camera file: real2.webm from 0.2 s to 2.6 s (still, turn left at 0.7-1.6 s, turn right at
- * 1.8-2.3 s), played at 2/3 speed, after 5 s held still on its first frame and followed by 3 s
- * on its last. It restarts when the camera opens; the test presses start 1 s after that, the
- * kiosk counts 3-2-1 and captures 6 s (1 s looking, 2.5 s per action), so the capture covers
- * about 4.1-10.1 s of the file: the turns fall at about 1.7-3 s and 3.3-4.1 s of the capture.
- * At full speed, the uneven frame spacing of a browser on a busy machine (100-200 ms instead of
- * 100) made the fast turns look like jumps (liveness.motion_discontinuous) in some runs.
- */
-const STILL_LEAD_S = 5;
-const CLICK_AFTER_OPEN_MS = 1000;
-const person = { name: '李明', number: residentId('19900307', 417) };
-
-/** A chip-like ID photo from a tight face crop: margins of a plain background, 102x126, washed out, JPEG. */
-async function chipPhoto(crop: string): Promise<Buffer> {
-  const { width = 170, height = 230 } = await sharp(crop).metadata();
-  return sharp(crop)
-    .extend({ top: Math.round(height * 0.25), bottom: Math.round(height * 0.12), left: Math.round(width * 0.3), right: Math.round(width * 0.3), background: '#dfe4e8' })
-    .resize(102, 126, { fit: 'cover' }).modulate({ saturation: 0.5, brightness: 1.05 }).jpeg({ quality: 60 }).toBuffer();
-}
 
 describe('store kiosk in Chromium with a fake camera', () => {
   let dir: string, pool: FacePool, portrait: Portrait, seed: DemoSeed, base: string;
@@ -62,16 +39,13 @@ describe('store kiosk in Chromium with a fake camera', () => {
     assert.ok(existsSync(path.join(root, 'web/dist/kiosk/index.html')), 'the web apps are not built: npm run build:web');
     dir = mkdtempSync(path.join(tmpdir(), 'portrait-kiosk-'));
     mkdirSync(shots, { recursive: true });
-    liveCamera = path.join(dir, 'live.y4m');
-    execFileSync('ffmpeg', ['-loglevel', 'error', '-ss', '0.2', '-t', '2.4', '-i', clip, '-vf',
-      `setpts=1.5*PTS,scale=640:480,fps=30,tpad=start_duration=${STILL_LEAD_S}:start_mode=clone:stop_duration=3:stop_mode=clone`, '-pix_fmt', 'yuv420p', liveCamera]);
+    liveCamera = liveCameraFile(path.join(dir, 'live.y4m'));
     const still = path.join(dir, 'still.png');
     execFileSync('ffmpeg', ['-loglevel', 'error', '-ss', '10.0', '-i', clip, '-frames:v', '1', still]);
     photoCamera = path.join(dir, 'photo.y4m');
     execFileSync('ffmpeg', ['-loglevel', 'error', '-loop', '1', '-t', '3', '-i', still, '-vf', 'scale=640:480,fps=30', '-pix_fmt', 'yuv420p', photoCamera]);
     readerJson = path.join(dir, 'card.json');
-    const chip = await chipPhoto(path.join(data, 'dataset/real/0.png'));
-    writeFileSync(readerJson, JSON.stringify({ name: person.name, sex: '男', nation: '汉', idNumber: person.number, issuer: '北京市公安局东城分局', photo: chip.toString('base64') }));
+    writeFileSync(readerJson, await cardReaderJson());
 
     const config = loadConfig({
       DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'warn', PORTRAIT_MASTER_KEY: 'cd'.repeat(32),

@@ -2,7 +2,7 @@
 // use, wrapped or not, a data: prefix on the photo) and the live check of a typed ID number.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCardReading } from '../../web/kiosk/card-reader.ts';
+import { parseCardReading } from '../../web/shared/card-reader.ts';
 import { checkIdInput } from '../../web/shared/id-input.ts';
 import { residentId } from '../../src/registration/registration.fixtures.ts';
 

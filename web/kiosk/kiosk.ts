@@ -8,6 +8,8 @@ import type { MessageKey } from '../i18n/zh-CN.ts';
 
 export type { Role, StaffSession } from '../shared/login.ts';
 import type { StaffSession } from '../shared/login.ts';
+export type { Busy } from '../shared/feedback.ts';
+import type { ScreenHost } from '../shared/feedback.ts';
 
 export interface RegistrationView {
   id: string;
@@ -20,20 +22,6 @@ export interface RegistrationView {
   faceAttempts: number;
 }
 
-export interface Challenge {
-  sessionId: string;
-  nonce: string;
-  actions: string[];
-  prompts: { action: string; en: string; 'zh-CN': string }[];
-  expiresAt: string;
-}
-
-export interface LivenessResult {
-  sessionId: string;
-  live: boolean;
-  reasons: string[];
-  asked: { action: string; found: unknown }[];
-}
 
 export interface Receipt {
   registrationId: string;
@@ -67,26 +55,12 @@ export interface KioskState {
   receipt?: Receipt;
 }
 
-export interface Busy {
-  /** Shows a progress fraction (0-1) under the busy label; undefined = indeterminate. */
-  progress(fraction: number | undefined, label?: string): void;
-}
-
-export interface Kiosk {
+export interface Kiosk extends ScreenHost {
   readonly api: Api;
   readonly i18n: I18n;
   readonly state: KioskState;
   t(key: MessageKey, vars?: Record<string, string | number>): string;
   go(screen: ScreenName): void;
-  /** Runs `fn` for when the current screen is left (stop the camera). */
-  onLeave(fn: () => void): void;
-  /** Shows what went wrong in plain language, with what to do next. */
-  problem(e: unknown): void;
-  clearProblem(): void;
-  /** Runs `work` behind a progress overlay; an error is shown in the banner and gives undefined. */
-  busy<T>(label: string, work: (b: Busy) => Promise<T>): Promise<T | undefined>;
-  /** Disables navigation (language, logout, cancel) while the camera captures. */
-  lock(locked: boolean): void;
 }
 
 /** Registration states after which the kiosk continues with a number. */

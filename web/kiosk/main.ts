@@ -8,8 +8,8 @@ import { createApi } from '../shared/api.ts';
 import { h, replace } from '../shared/dom.ts';
 import { createI18n, type Lang } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
-import { explain } from '../shared/problems.ts';
-import type { Busy, Kiosk, KioskState, ScreenName, StaffSession } from './kiosk.ts';
+import { createFeedback } from '../shared/feedback.ts';
+import type { Kiosk, KioskState, ScreenName, StaffSession } from './kiosk.ts';
 import { loginScreen, passwordScreen, type LoginHost } from '../shared/login.ts';
 import { homeScreen } from './screens/home.ts';
 import { documentScreen } from './screens/document.ts';
@@ -64,9 +64,9 @@ function start(root: HTMLElement): void {
 
   const header = h('header', { class: 'bar' });
   const stepBar = h('ol', { class: 'steps', 'aria-label': '' });
-  const banner = h('div', { class: 'banner', role: 'alert', hidden: true });
+  const feedback = createFeedback(i18n);
+  const { banner, overlay } = feedback;
   const main = h('main', { id: 'screen', tabindex: '-1' });
-  const overlay = h('div', { class: 'overlay', hidden: true, role: 'status', 'aria-live': 'polite' });
   replace(root, header, stepBar, banner, main, overlay);
 
   function logout(callServer = true): void {
@@ -111,37 +111,9 @@ function start(root: HTMLElement): void {
       (first ?? main).focus();
     },
     onLeave(fn) { leaving.push(fn); },
-    problem(e) {
-      const x = explain(i18n, e);
-      banner.hidden = false;
-      replace(banner,
-        h('strong', null, x.message),
-        x.details.length ? h('ul', null, x.details.map((d) => h('li', null, d))) : null,
-        x.next ? h('p', null, x.next) : null,
-        h('small', { class: 'code' }, x.code),
-        h('button', { type: 'button', class: 'ghost close', 'aria-label': t('action.close'), onclick: () => k.clearProblem() }, '×'));
-    },
-    clearProblem() { banner.hidden = true; banner.replaceChildren(); },
-    async busy(label, work) {
-      const bar = h('progress', { max: '1' });
-      const text = h('p', null, label);
-      replace(overlay, h('div', { class: 'card' }, h('div', { class: 'spinner', 'aria-hidden': 'true' }), text, bar));
-      overlay.hidden = false;
-      const b: Busy = {
-        progress(fraction, next) {
-          if (fraction === undefined) bar.removeAttribute('value'); else bar.value = fraction;
-          if (next) text.textContent = next;
-        },
-      };
-      try {
-        return await work(b);
-      } catch (e) {
-        k.problem(e);
-        return undefined;
-      } finally {
-        overlay.hidden = true;
-      }
-    },
+    problem: (e) => feedback.problem(e),
+    clearProblem: () => feedback.clearProblem(),
+    busy: (label, work) => feedback.busy(label, work),
     lock(on) {
       locked = on;
       for (const b of header.querySelectorAll('button')) b.disabled = on;

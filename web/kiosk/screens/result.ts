@@ -4,6 +4,7 @@
  * decision in manual review.
  */
 import { h } from '../../shared/dom.ts';
+import { reasonList } from '../../shared/live-check.ts';
 import type { Kiosk, Outcome, RegistrationView } from '../kiosk.ts';
 import { cancelButton } from './document.ts';
 import { checkRulesThenNumber, documentSummary, requestManualReview } from './shared.ts';
@@ -12,12 +13,6 @@ const MAX_FACE_ATTEMPTS = 3;
 const MAX_CHALLENGES = 5;
 /** A capture with a longer pause between two pictures was taken by a busy computer (the helper asks for one every 100 ms). */
 const SLOW_GAP_MS = 250;
-
-function reasonList(k: Kiosk, reasons: string[]): HTMLElement {
-  return h('ul', { class: 'reasons' }, reasons.map((r) => h('li', { 'data-reason': r },
-    h('strong', null, k.i18n.maybe(`liveness.${r.replace(/^liveness\./, '')}`) ?? r),
-    k.i18n.maybe(`liveness.${r.replace(/^liveness\./, '')}.next`) ? h('span', null, k.i18n.maybe(`liveness.${r.replace(/^liveness\./, '')}.next`)!) : null)));
-}
 
 function body(k: Kiosk, o: Outcome): { ok: boolean; title: string; content: (HTMLElement | null)[]; actions: HTMLElement[] } {
   const retry = (label = k.t('result.retry')) => h('button', { type: 'button', class: 'primary big', disabled: k.state.challenges >= MAX_CHALLENGES, onclick: () => k.go('camera') }, label);
@@ -33,7 +28,7 @@ function body(k: Kiosk, o: Outcome): { ok: boolean; title: string; content: (HTM
     case 'liveness_failed':
       return {
         ok: false, title: k.t('result.liveness.title'),
-        content: [h('p', { class: 'lead' }, k.t('result.liveness.lead')), reasonList(k, o.reasons),
+        content: [h('p', { class: 'lead' }, k.t('result.liveness.lead')), reasonList((key) => k.i18n.maybe(key), o.reasons),
           o.maxGapMs > SLOW_GAP_MS ? h('p', { class: 'note warn slow' }, k.t('result.slow_capture', { ms: Math.round(o.maxGapMs) })) : null,
           h('p', { class: 'next' }, k.state.challenges >= MAX_CHALLENGES ? k.t('result.no_more') : k.t('result.liveness.next', { left: MAX_CHALLENGES - k.state.challenges }))],
         actions: [retry(), manual()],

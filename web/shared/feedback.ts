@@ -1,0 +1,77 @@
+/**
+ * What a web app tells the person while it works or when something went wrong: the problem
+ * banner (the API problem or camera error in plain language, with what to do next) and the
+ * progress overlay over long steps. Used by the kiosk and the self-service app.
+ */
+import { h, replace } from './dom.ts';
+import { explain } from './problems.ts';
+import type { I18n } from '../i18n/i18n.ts';
+
+export interface Busy {
+  /** Shows a progress fraction (0-1) under the busy label; undefined = indeterminate. */
+  progress(fraction: number | undefined, label?: string): void;
+}
+
+export interface Feedback {
+  /** The banner and the overlay, to place in the page. */
+  readonly banner: HTMLElement;
+  readonly overlay: HTMLElement;
+  /** Shows what went wrong in plain language, with what to do next. */
+  problem(e: unknown): void;
+  clearProblem(): void;
+  /** Runs `work` behind the progress overlay; an error is shown in the banner and gives undefined. */
+  busy<T>(label: string, work: (b: Busy) => Promise<T>): Promise<T | undefined>;
+}
+
+export function createFeedback(i18n: I18n): Feedback {
+  const banner = h('div', { class: 'banner', role: 'alert', hidden: true });
+  const overlay = h('div', { class: 'overlay', hidden: true, role: 'status', 'aria-live': 'polite' });
+  const f: Feedback = {
+    banner, overlay,
+    problem(e) {
+      const x = explain(i18n, e);
+      banner.hidden = false;
+      replace(banner,
+        h('strong', null, x.message),
+        x.details.length ? h('ul', null, x.details.map((d) => h('li', null, d))) : null,
+        x.next ? h('p', null, x.next) : null,
+        h('small', { class: 'code' }, x.code),
+        h('button', { type: 'button', class: 'ghost close', 'aria-label': i18n.t('action.close'), onclick: () => f.clearProblem() }, '×'));
+    },
+    clearProblem() { banner.hidden = true; banner.replaceChildren(); },
+    async busy(label, work) {
+      const bar = h('progress', { max: '1' });
+      const text = h('p', null, label);
+      replace(overlay, h('div', { class: 'card' }, h('div', { class: 'spinner', 'aria-hidden': 'true' }), text, bar));
+      overlay.hidden = false;
+      const b: Busy = {
+        progress(fraction, next) {
+          if (fraction === undefined) bar.removeAttribute('value'); else bar.value = fraction;
+          if (next) text.textContent = next;
+        },
+      };
+      try {
+        return await work(b);
+      } catch (e) {
+        f.problem(e);
+        return undefined;
+      } finally {
+        overlay.hidden = true;
+      }
+    },
+  };
+  return f;
+}
+
+/** What every screen of an app receives besides its own state: the shell's feedback, the camera's cleanup, the lock. */
+export interface ScreenHost {
+  /** Runs `fn` when the current screen is left (stop the camera). */
+  onLeave(fn: () => void): void;
+  /** Shows what went wrong in plain language, with what to do next. */
+  problem(e: unknown): void;
+  clearProblem(): void;
+  /** Runs `work` behind a progress overlay; an error is shown in the banner and gives undefined. */
+  busy<T>(label: string, work: (b: Busy) => Promise<T>): Promise<T | undefined>;
+  /** Disables navigation (language, logout, cancel) while the camera captures. */
+  lock(locked: boolean): void;
+}
