@@ -182,7 +182,7 @@ describe('store kiosk in Chromium with a fake camera', () => {
     assert.deepEqual(errors, []);
   });
 
-  test('(b) a still photo as the camera: liveness refuses and the result screen says why and what to do', async () => {
+  test('(b) a still photo as the camera: liveness refuses and the result screen says why; manual review instead', async () => {
     // a tablet: the keyboard for the login (focus starts in the username), touch for the rest
     const { page, errors } = await kiosk(photoCamera, { hasTouch: true });
     await page.getByRole('heading', { name: '营业员登录' }).waitFor();
@@ -205,6 +205,21 @@ describe('store kiosk in Chromium with a fake camera', () => {
     assert.ok(shown.includes('活体检测未通过'), shown);
     assert.ok(shown.includes('改由店长人工核验'), 'manual review is one click away');
     assert.ok(!shown.includes(person.number) && !shown.includes(person.name));
+
+    // manual review instead: the kiosk waits, and continues once the store manager approves (here through the API)
+    await page.getByRole('button', { name: '改由店长人工核验' }).tap();
+    await page.getByRole('heading', { name: '等待店长人工核验' }).waitFor();
+    await shot(page, '14-manual-review');
+    const manager = seed.accounts.find((a) => a.role === 'store_manager')!;
+    const token = (await portrait.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: manager.username, password: PASSWORD } })).json().token as string;
+    const pending = (await portrait.app.inject({ url: '/v1/manual-reviews', headers: { authorization: `Bearer ${token}` } })).json() as { id: string }[];
+    assert.equal(pending.length, 1);
+    const decided = await portrait.app.inject({
+      method: 'POST', url: `/v1/registrations/${pending[0]!.id}/manual-review/decision`, headers: { authorization: `Bearer ${token}` },
+      payload: { approved: true, note: 'Checked the customer against the card in person' },
+    });
+    assert.equal(decided.statusCode, 200, decided.body);
+    await page.getByRole('heading', { name: '选择号码' }).waitFor({ timeout: 20_000 });
     assert.deepEqual(errors, []);
   });
 });

@@ -28,7 +28,7 @@ export const en: Record<MessageKey, string> = {
   'login.submit': 'Log in',
   'login.busy': 'Logging in…',
   'login.wrong_role': 'This account cannot register customers at the counter.',
-  'login.wrong_role.next': 'Use an agent or store manager account; administrators and regulators use the console.',
+  'login.wrong_role.next': 'Use an agent or store manager account.',
 
   'password.title': 'Set a new password',
   'password.lead': 'At first login, replace the one-time password with one only you know.',
@@ -44,7 +44,7 @@ export const en: Record<MessageKey, string> = {
   'password.busy': 'Saving…',
 
   'home.title': 'Register a new customer',
-  'home.lead': 'Start when the customer is at the counter. It takes about 3 minutes; personal data is only shown masked.',
+  'home.lead': 'Start when the customer is at the counter. Once entered, the customer\'s document number and name are only shown masked.',
   'home.step.document': 'Read or type the customer\'s identity document',
   'home.step.consent': 'Show the customer the face recognition notice and record their choice',
   'home.step.face': 'Live face check (liveness and match with the document photo), or manual review by the store manager',
@@ -217,7 +217,7 @@ export const en: Record<MessageKey, string> = {
   'reason.cancelled': 'The registration was cancelled.',
 
   'review.title': 'Waiting for the store manager',
-  'review.lead': 'The store manager checks the customer against the document in person, in the console. This page continues by itself once approved.',
+  'review.lead': 'The store manager checks the customer against the document in person and records the decision. This page continues by itself once approved.',
   'review.waiting': 'Waiting for the store manager…',
   'review.still_waiting': 'Still waiting for the store manager (checked at {time}).',
   'review.check': 'Check now',

@@ -29,7 +29,7 @@ export const zhCN = {
   'login.submit': '登录',
   'login.busy': '正在登录…',
   'login.wrong_role': '此账号不能在柜台办理登记。',
-  'login.wrong_role.next': '请使用营业员或店长账号；管理员和监管人员请使用管理控制台。',
+  'login.wrong_role.next': '请使用营业员或店长账号。',
 
   'password.title': '设置新密码',
   'password.lead': '首次登录须把一次性密码换成只有您知道的新密码。',
@@ -45,7 +45,7 @@ export const zhCN = {
   'password.busy': '正在保存…',
 
   'home.title': '新客户入网登记',
-  'home.lead': '客户在柜台前时开始。全程约 3 分钟，客户信息只以遮盖形式显示。',
+  'home.lead': '客户在柜台前时开始。录入后，客户的证件号码和姓名只以遮盖形式显示。',
   'home.step.document': '读取或录入客户的身份证件',
   'home.step.consent': '向客户出示人脸识别告知并记录其选择',
   'home.step.face': '现场人脸核验（活体检测 + 与证件照比对），或由店长人工核验',
@@ -218,7 +218,7 @@ export const zhCN = {
   'reason.cancelled': '登记已取消。',
 
   'review.title': '等待店长人工核验',
-  'review.lead': '请店长在管理控制台中当面核对客户本人与证件。核验通过后本页会自动继续。',
+  'review.lead': '请店长当面核对客户本人与证件，并记录核验决定。核验通过后本页会自动继续。',
   'review.waiting': '等待店长处理…',
   'review.still_waiting': '仍在等待店长处理（{time} 已检查）。',
   'review.check': '立即检查',

@@ -84,8 +84,8 @@ export function reviewScreen(k: Kiosk): HTMLElement {
   }
   timer = window.setInterval(() => { void check(); }, 4000);
   k.onLeave(() => { if (timer !== undefined) clearInterval(timer); timer = undefined; });
-  return h('section', { class: 'card' },
-    h('div', { class: 'verdict wait', 'aria-hidden': 'true' }, '⌛'),
+  return h('section', { class: 'card result' },
+    h('div', { class: 'verdict wait', 'aria-hidden': 'true' }, '⋯'),
     h('h1', null, k.t('review.title')),
     documentSummary(k),
     h('p', { class: 'lead' }, k.t('review.lead')),
