@@ -28,7 +28,7 @@ export const en: Record<MessageKey, string> = {
   'login.submit': 'Log in',
   'login.busy': 'Logging in…',
   'login.wrong_role': 'This account cannot register customers at the counter.',
-  'login.wrong_role.next': 'Use an agent or store manager account.',
+  'login.wrong_role.next': 'Use an agent or store manager account; administrators and regulators use the console (/console/).',
 
   'password.title': 'Set a new password',
   'password.lead': 'At first login, replace the one-time password with one only you know.',
@@ -217,7 +217,7 @@ export const en: Record<MessageKey, string> = {
   'reason.cancelled': 'The registration was cancelled.',
 
   'review.title': 'Waiting for the store manager',
-  'review.lead': 'The store manager checks the customer against the document in person and records the decision. This page continues by itself once approved.',
+  'review.lead': 'The store manager checks the customer against the document in person and records the decision under "Manual reviews" in the console (/console/). This page continues by itself once approved.',
   'review.waiting': 'Waiting for the store manager…',
   'review.still_waiting': 'Still waiting for the store manager (checked at {time}).',
   'review.check': 'Check now',

@@ -29,7 +29,7 @@ export const zhCN = {
   'login.submit': '登录',
   'login.busy': '正在登录…',
   'login.wrong_role': '此账号不能在柜台办理登记。',
-  'login.wrong_role.next': '请使用营业员或店长账号。',
+  'login.wrong_role.next': '请使用营业员或店长账号；管理员和监管人员请使用管理控制台（/console/）。',
 
   'password.title': '设置新密码',
   'password.lead': '首次登录须把一次性密码换成只有您知道的新密码。',
@@ -218,7 +218,7 @@ export const zhCN = {
   'reason.cancelled': '登记已取消。',
 
   'review.title': '等待店长人工核验',
-  'review.lead': '请店长当面核对客户本人与证件，并记录核验决定。核验通过后本页会自动继续。',
+  'review.lead': '请店长当面核对客户本人与证件，在管理控制台（/console/）的“人工核验”中记录决定。核验通过后本页会自动继续。',
   'review.waiting': '等待店长处理…',
   'review.still_waiting': '仍在等待店长处理（{time} 已检查）。',
   'review.check': '立即检查',
