@@ -71,27 +71,22 @@ const security = [{ bearer: [] }];
 export function livenessRoutes(deps: { liveness: LivenessService }): RouteRegistrar {
   const svc = deps.liveness;
   return async (app: App) => {
-    app.post('/v1/registrations/:id/liveness', {
-      schema: {
-        tags, security, params: Type.Object({ id: Uuid }),
-        summary: 'Start a liveness challenge for a registration (after biometric consent): random actions, a nonce and an expiry',
-        body: Type.Optional(Type.Object({
-          testActions: Type.Optional(Type.Array(Action, { minItems: 1, maxItems: 3, description: 'Test harness only (PORTRAIT_TEST_HARNESS): fixed actions' })),
-        }, { additionalProperties: false })),
-        response: { 201: Challenge, '4xx': Problem, '5xx': Problem },
-      },
-    }, async (req, reply) => reply.status(201).send(await svc.createForRegistration(req.principal, req.params.id, { actions: req.body?.testActions })));
-
-    app.post('/v1/registrations/:id/guardian/liveness', {
-      schema: {
-        tags, security, params: Type.Object({ id: Uuid }),
-        summary: 'Start a liveness challenge for a minor\'s guardian (verified by face in the registration\'s guardian step)',
-        body: Type.Optional(Type.Object({
-          testActions: Type.Optional(Type.Array(Action, { minItems: 1, maxItems: 3, description: 'Test harness only (PORTRAIT_TEST_HARNESS): fixed actions' })),
-        }, { additionalProperties: false })),
-        response: { 201: Challenge, '4xx': Problem, '5xx': Problem },
-      },
-    }, async (req, reply) => reply.status(201).send(await svc.createForGuardian(req.principal, req.params.id, { actions: req.body?.testActions })));
+    // challenges bound to a registration: the person registering's, and a minor's guardian's
+    const bound = { registration: svc.createForRegistration, guardian: svc.createForGuardian } as const;
+    for (const [path, summary, create] of [
+      ['/v1/registrations/:id/liveness', 'Start a liveness challenge for a registration (after biometric consent): random actions, a nonce and an expiry', bound.registration],
+      ['/v1/registrations/:id/guardian/liveness', 'Start a liveness challenge for a minor\'s guardian (verified by face in the registration\'s guardian step)', bound.guardian],
+    ] as const) {
+      app.post(path, {
+        schema: {
+          tags, security, params: Type.Object({ id: Uuid }), summary,
+          body: Type.Optional(Type.Object({
+            testActions: Type.Optional(Type.Array(Action, { minItems: 1, maxItems: 3, description: 'Test harness only (PORTRAIT_TEST_HARNESS): fixed actions' })),
+          }, { additionalProperties: false })),
+          response: { 201: Challenge, '4xx': Problem, '5xx': Problem },
+        },
+      }, async (req, reply) => reply.status(201).send(await create(req.principal, req.params.id, { actions: req.body?.testActions })));
+    }
 
     // Challenges for identity verifications can be started without login (self-service): they
     // are rate-limited per client address, in their own scope so the limiter touches nothing else.
