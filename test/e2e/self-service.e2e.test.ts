@@ -7,6 +7,9 @@
 // camera clip), pass the live check, see both numbers masked (never their full ID number or
 // name), report one as "not mine" and confirm; the server then shows that number under
 // re-verification (the lookup) and the report in the operator's audit log.
+// (c, failures) In English: a photo held up to the camera is refused, and the reasons speak to the
+// person (no "customer", no store manager); a card whose photo is someone else gives "your live
+// face does not match the document photo" and no verification.
 // Every screen is saved to docs/screenshots/self-service-*.png with the face blurred.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,12 +18,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/config.ts';
-import { createPortrait, type Portrait } from '../../src/server/server.ts';
+import { createPortrait } from '../../src/server/server.ts';
 import { createFacePool, type FacePool } from '../../src/face/face.pool.ts';
-import { seedDemo, type DemoSeed } from '../../src/demo/seed-demo.ts';
+import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { chromiumPath, chromiumArgs } from './browser.ts';
-import { apiClient } from './api.ts';
-import { CLICK_AFTER_OPEN_MS, cardReaderJson, liveCameraFile, person } from './camera.ts';
+import { apiClient, type ApiCall } from './api.ts';
+import { CLICK_AFTER_OPEN_MS, cardReaderJson, liveCameraFile, otherPersonCrop, person, stillCameraFile } from './camera.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const shots = path.join(root, 'docs/screenshots');
@@ -28,40 +31,16 @@ const NEW_PASSWORD = 'Self-Service-Staff-2026!';
 
 interface Held { numberId: string; maskedMsisdn: string; pendingReverification: { id: string; deadline: string } | null }
 
-describe('subscriber self-service in Chromium with a fake camera', () => {
-  let dir: string, pool: FacePool, portrait: Portrait, seed: DemoSeed, origin: string, browser: Browser;
-  let camera: string, readerJson: string;
-
-  before(async () => {
-    assert.ok(existsSync(path.join(root, 'web/dist/self-service/index.html')), 'the web apps are not built: npm run build:web');
-    dir = mkdtempSync(path.join(tmpdir(), 'portrait-self-'));
-    mkdirSync(shots, { recursive: true });
-    camera = liveCameraFile(path.join(dir, 'live.y4m'));
-    readerJson = path.join(dir, 'card.json');
-    writeFileSync(readerJson, await cardReaderJson());
-    const config = loadConfig({
-      DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'warn', PORTRAIT_MASTER_KEY: 'ef'.repeat(32),
-      PORTRAIT_TEST_HARNESS: 'true', PORTRAIT_TEST_CHALLENGE: 'turn_left,turn_right', FACE_WORKERS: '1',
-    });
-    pool = await createFacePool({ size: 1 });
-    portrait = await createPortrait(config, { face: pool, liveness: pool });
-    seed = await seedDemo(portrait.db, portrait.services.staff);
-    origin = await portrait.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${camera}`],
-    });
+/** A server of its own (a fresh PGlite folder under `dir`, the demo operator seeded) with the staff sign-in the tests use. */
+async function serve(dir: string, pool: FacePool) {
+  const config = loadConfig({
+    DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'warn', PORTRAIT_MASTER_KEY: 'ef'.repeat(32),
+    PORTRAIT_TEST_HARNESS: 'true', PORTRAIT_TEST_CHALLENGE: 'turn_left,turn_right', FACE_WORKERS: '1',
   });
-  after(async () => {
-    await browser?.close();
-    await portrait?.close();
-    await pool?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** The API as a client sends it (JSON, bearer token). */
+  const portrait = await createPortrait(config, { face: pool, liveness: pool });
+  const seed = await seedDemo(portrait.db, portrait.services.staff);
+  const origin = await portrait.app.listen({ port: 0, host: '127.0.0.1' });
   const api = apiClient(() => origin);
-
   /** A staff session (the one-time password replaced, as a first login must). */
   async function token(username: string): Promise<string> {
     const once = seed.accounts.find((a) => a.username === username)!.oneTimePassword;
@@ -70,6 +49,55 @@ describe('subscriber self-service in Chromium with a fake camera', () => {
     assert.equal((await api('POST', '/v1/auth/password', r.json.token, { currentPassword: once, newPassword: NEW_PASSWORD })).status, 204);
     return r.json.token;
   }
+  return { portrait, origin, api, token };
+}
+
+/** Chromium whose camera plays `file`. */
+const withCamera = (file: string) => chromium.launch({
+  executablePath: chromiumPath(),
+  args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`],
+});
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.locator('.overlay').waitFor({ state: 'hidden' });
+  await page.screenshot({ path: path.join(shots, `self-service-${name}.png`), fullPage: true });
+}
+
+/** The live check from an open camera to the list of numbers (or a refusal, or a problem). */
+async function liveCheck(page: Page, screenshots: boolean, start = '开始人脸核验'): Promise<void> {
+  await page.locator('.capture button.primary:not([disabled])').waitFor(); // the camera is open: the file plays from its start
+  const opened = Date.now();
+  await page.locator('.guide li.ok, .guide li.todo').first().waitFor();
+  if (screenshots) await shot(page, '03-camera');
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, opened + CLICK_AFTER_OPEN_MS - Date.now())));
+  await page.getByRole('button', { name: start }).click();
+  await page.locator('.prompt .action').waitFor({ timeout: 15_000 });
+  if (screenshots) await shot(page, '04-challenge');
+  await page.locator('ul.held, .refusal .reasons, .banner:not([hidden])').first().waitFor({ timeout: 120_000 });
+}
+
+describe('subscriber self-service in Chromium with a fake camera', () => {
+  let dir: string, pool: FacePool, server: Awaited<ReturnType<typeof serve>>, browser: Browser, readerJson: string;
+
+  before(async () => {
+    assert.ok(existsSync(path.join(root, 'web/dist/self-service/index.html')), 'the web apps are not built: npm run build:web');
+    dir = mkdtempSync(path.join(tmpdir(), 'portrait-self-'));
+    mkdirSync(shots, { recursive: true });
+    readerJson = path.join(dir, 'card.json');
+    writeFileSync(readerJson, await cardReaderJson());
+    pool = await createFacePool({ size: 1 });
+    server = await serve(dir, pool);
+    browser = await withCamera(liveCameraFile(path.join(dir, 'live.y4m')));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.portrait.close();
+    await pool?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const api: ApiCall = (...args) => server.api(...args);
+  const token = (username: string) => server.token(username);
 
   /** A registration at the demo store on the manual-review path (consent to face recognition declined), to a completed number. */
   async function registerNumber(agent: string, manager: string): Promise<string> {
@@ -87,24 +115,6 @@ describe('subscriber self-service in Chromium with a fake camera', () => {
     return (await api<{ msisdn: string }>('GET', url('receipt'), agent)).json.msisdn;
   }
 
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.locator('.overlay').waitFor({ state: 'hidden' });
-    await page.screenshot({ path: path.join(shots, `self-service-${name}.png`), fullPage: true });
-  }
-
-  /** The live check from an open camera to the list of numbers (or a refusal). */
-  async function liveCheck(page: Page, screenshots: boolean): Promise<void> {
-    await page.locator('.capture button.primary:not([disabled])').waitFor(); // the camera is open: the file plays from its start
-    const opened = Date.now();
-    await page.locator('.guide li.ok, .guide li.todo').first().waitFor();
-    if (screenshots) await shot(page, '03-camera');
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, opened + CLICK_AFTER_OPEN_MS - Date.now())));
-    await page.getByRole('button', { name: '开始人脸核验' }).click();
-    await page.locator('.prompt .action').waitFor({ timeout: 15_000 });
-    if (screenshots) await shot(page, '04-challenge');
-    await page.locator('ul.held, .refusal .reasons, .banner:not([hidden])').first().waitFor({ timeout: 120_000 });
-  }
-
   test('(c) the person looks up the numbers under their ID with a live face check and reports one as not theirs', async () => {
     const agent = await token('demo.agent'), manager = await token('demo.manager');
     const msisdns = [await registerNumber(agent, manager), await registerNumber(agent, manager)];
@@ -116,7 +126,7 @@ describe('subscriber self-service in Chromium with a fake camera', () => {
     page.on('request', (r) => {
       if (r.url().endsWith('/v1/self-service/lookup')) verificationId = (JSON.parse(r.postData() ?? '{}') as { verificationId: string }).verificationId;
     });
-    await page.goto(`${origin}/self-service/`);
+    await page.goto(`${server.origin}/self-service/`);
     // the person in the clip is not ours to publish: blur the camera picture and the chip photo in the screenshots
     await page.addStyleTag({ content: 'video, img.chip { filter: blur(16px) !important; }' });
 
@@ -187,5 +197,87 @@ describe('subscriber self-service in Chromium with a fake camera', () => {
     await page.getByRole('button', { name: 'Finish and clear' }).click();
     await page.getByRole('heading', { name: 'See the phone numbers registered under your ID' }).waitFor();
     assert.deepEqual(errors, []);
+  });
+});
+
+describe('self-service failures in Chromium, in English', () => {
+  // a server of its own: the clip's frames, already sent in (c), would be refused there as a replay (rightly)
+  let dir: string, pool: FacePool, server: Awaited<ReturnType<typeof serve>>, liveBrowser: Browser, stillBrowser: Browser;
+  let readerJson: string, otherReaderJson: string;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'portrait-self-failures-'));
+    readerJson = path.join(dir, 'card.json');
+    writeFileSync(readerJson, await cardReaderJson());
+    otherReaderJson = path.join(dir, 'card-other.json');
+    writeFileSync(otherReaderJson, await cardReaderJson(await otherPersonCrop(path.join(dir, 'other.png'))));
+    pool = await createFacePool({ size: 1 });
+    server = await serve(dir, pool);
+    liveBrowser = await withCamera(liveCameraFile(path.join(dir, 'live.y4m')));
+    stillBrowser = await withCamera(stillCameraFile(path.join(dir, 'still.y4m')));
+  });
+  after(async () => {
+    await liveBrowser?.close();
+    await stillBrowser?.close();
+    await server?.portrait.close();
+    await pool?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The app in English from the start, with a card read from `card`, on the live check screen. */
+  async function englishCheck(b: Browser, card: string): Promise<{ page: Page; errors: string[] }> {
+    const page = await b.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.origin}/self-service/`);
+    await page.addStyleTag({ content: 'video, img.chip { filter: blur(16px) !important; }' });
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'See the phone numbers registered under your ID' }).waitFor();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await page.getByRole('heading', { name: 'Your identity document' }).waitFor();
+    await page.setInputFiles('input[type=file]', card);
+    await page.locator('.preview dl').waitFor();
+    await page.getByRole('button', { name: 'Use this document' }).click();
+    await page.getByRole('heading', { name: 'Live face check' }).waitFor();
+    return { page, errors };
+  }
+
+  test('(c, failures) a photo held up is refused with reasons for the person; someone else\'s card photo does not match', async () => {
+    const regulator = await server.token('demo.regulator');
+    const audit = async (action: string) => (await server.api<{ items: unknown[] }>('GET', `/v1/audit/events?action=${action}`, regulator)).json.items.length;
+
+    const still = await englishCheck(stillBrowser, readerJson);
+    await liveCheck(still.page, false, 'Start the face check');
+    await still.page.locator('.refusal .reasons').waitFor();
+    await shot(still.page, '09-refused-en');
+    const refusal = still.page.locator('.refusal');
+    const reasons = await refusal.locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-reason')));
+    assert.ok(reasons.includes('liveness.static_face') || reasons.includes('liveness.action_missing'), reasons.join());
+    const said = await refusal.innerText();
+    assert.ok(said.includes('The liveness check did not pass'), said);
+    assert.doesNotMatch(said, /customer|manual review/i, 'the person is spoken to, not an agent');
+    assert.ok(await still.page.getByRole('button', { name: 'Start the face check' }).isEnabled(), 'the person may try again');
+    assert.deepEqual(still.errors, []);
+    await still.page.close();
+
+    const failedBefore = await audit('verification.failed');
+    const other = await englishCheck(liveBrowser, otherReaderJson);
+    await liveCheck(other.page, false, 'Start the face check');
+    if (await other.page.locator('.refusal .reasons').count() > 0) {
+      console.log(`the live check was refused (${await other.page.locator('.refusal').innerText()}); retrying once`);
+      await liveCheck(other.page, false, 'Start the face check');
+    }
+    const banner = other.page.locator('.banner:not([hidden])');
+    await banner.waitFor();
+    await shot(other.page, '10-no-match-en');
+    const told = await banner.innerText();
+    assert.ok(told.includes('Your live face does not match the document photo.'), told);
+    assert.ok(told.includes('verification.failed (403)'), told);
+    assert.equal(await other.page.locator('ul.held').count(), 0, 'no numbers without a verification');
+    assert.equal(await audit('verification.failed'), failedBefore + 1, 'the failed match is audited');
+    const html = await other.page.content();
+    assert.ok(!html.includes(person.number) && !html.includes(person.name), 'the document is shown masked');
+    assert.deepEqual(other.errors, []);
+    await other.page.close();
   });
 });

@@ -1,14 +1,11 @@
 /**
- * Languages of the web apps: Chinese (default) and English, one table per language
- * (`zh-CN.ts`, `en.ts`; the English table must have every key of the Chinese one, which the
- * type checker enforces). The choice is kept in localStorage and set on `<html lang>`.
+ * The web apps' language: the text tables of texts.ts in the language chosen, which is kept in
+ * localStorage and set on `<html lang>`, and in the app's voice (agent or person).
  */
-import { zhCN, type MessageKey } from './zh-CN.ts';
-import { en } from './en.ts';
+import type { MessageKey } from './zh-CN.ts';
+import { fill, textOf, type Lang, type Voice } from './texts.ts';
 
-export type Lang = 'zh-CN' | 'en';
-export const langs: readonly Lang[] = ['zh-CN', 'en'];
-const tables: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+export { langs, type Lang, type Voice } from './texts.ts';
 const STORAGE_KEY = 'portrait.lang';
 
 export interface I18n {
@@ -20,18 +17,14 @@ export interface I18n {
   set(lang: Lang): void;
 }
 
-function fill(text: string, vars?: Record<string, string | number>): string {
-  return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
-}
-
-export function createI18n(): I18n {
+export function createI18n(voice: Voice = 'agent'): I18n {
   const stored = localStorage.getItem(STORAGE_KEY);
   let lang: Lang = stored === 'en' ? 'en' : 'zh-CN';
   document.documentElement.lang = lang;
   return {
     get lang() { return lang; },
-    t: (key, vars) => fill(tables[lang][key], vars),
-    maybe: (key, vars) => (key in tables[lang] ? fill(tables[lang][key as MessageKey], vars) : undefined),
+    t: (key, vars) => fill(textOf(lang, key, voice)!, vars),
+    maybe: (key, vars) => { const text = textOf(lang, key, voice); return text === undefined ? undefined : fill(text, vars); },
     set(next) {
       lang = next;
       localStorage.setItem(STORAGE_KEY, next);

@@ -23,7 +23,7 @@ const screens: Record<ScreenName, (s: SelfService) => HTMLElement> = {
 };
 
 function start(root: HTMLElement): void {
-  const i18n = createI18n();
+  const i18n = createI18n('person');
   const state: SelfServiceState = {};
   let current: ScreenName = 'start', leaving: (() => void)[] = [];
   const api = createApi({ token: () => undefined });
