@@ -44,13 +44,6 @@ export function stillCameraFile(out: string): string {
   return out;
 }
 
-/** Someone else: an East-Asian face of the LFW set, cropped to the face as a card's photo would be. */
-export async function otherPersonCrop(out: string): Promise<string> {
-  const lfw = path.resolve(root, '../shared/data/lfw-east-asian/images/Chen_Liang_Yu/Chen_Liang_Yu_0001.jpg');
-  await sharp(lfw).extract({ left: 68, top: 55, width: 114, height: 150 }).png().toFile(out);
-  return out;
-}
-
 /** A chip-like ID photo from a tight face crop: margins of a plain background, 102x126, washed out, JPEG. */
 export async function chipPhoto(crop = path.join(replayData, 'dataset/real/0.png')): Promise<Buffer> {
   const { width = 170, height = 230 } = await sharp(crop).metadata();
@@ -59,8 +52,8 @@ export async function chipPhoto(crop = path.join(replayData, 'dataset/real/0.png
     .resize(102, 126, { fit: 'cover' }).modulate({ saturation: 0.5, brightness: 1.05 }).jpeg({ quality: 60 }).toBuffer();
 }
 
-/** The JSON a card reader's software writes for `person`'s card, with the chip photo (made from `crop`: by default the person of the clip). */
-export async function cardReaderJson(crop?: string): Promise<string> {
-  const chip = await chipPhoto(crop);
+/** The JSON a card reader's software writes for `person`'s card, with the chip photo. */
+export async function cardReaderJson(): Promise<string> {
+  const chip = await chipPhoto();
   return JSON.stringify({ name: person.name, sex: '男', nation: '汉', idNumber: person.number, issuer: '北京市公安局东城分局', photo: chip.toString('base64') });
 }

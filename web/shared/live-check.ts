@@ -150,6 +150,7 @@ export function liveCheck(host: LiveCheckHost, buttons: HTMLElement[] = []): HTM
       capturing = false;
       host.capturing(false);
       stage.classList.remove('live');
+      replace(prompt); // "capture finished" no longer holds once the answer is shown: the preview is ready for another try
       progress.hidden = true;
       showReady();
     }
