@@ -76,7 +76,7 @@ for (const target of await testTargets()) {
                         VALUES ('00000000-0000-4000-8000-00000000000d', $1, 'Old key', '\\x01', ARRAY['three_element_check'])`, [t]);
         await db.query("INSERT INTO blocklist (id, tenant_id, doc_hmac, reason) VALUES ('00000000-0000-4000-8000-00000000000e', $1, '\\x02', 'Old reason')", [t]);
 
-        assert.deepEqual(await migrate(db), [4]);
+        assert.deepEqual((await migrate(db)).filter((v) => v <= 4), [4]);
         const staff = (await db.query<{ last_login_at: Date | null }>('SELECT last_login_at FROM staff')).rows;
         assert.deepEqual(staff, [{ last_login_at: null }]);
         const keys = (await db.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_keys')).rows;
