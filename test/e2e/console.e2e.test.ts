@@ -10,6 +10,7 @@
 //   changes a policy setting;
 // - the operator admin opens a store and edits it, creates an agent account there (the one-time
 //   password shown once, copied, and the one that signs in), disables it after a confirmation,
+//   enables it again and issues a new one-time password,
 //   creates an API key (the secret shown once), uses and revokes it, and adds a document to the
 //   blocklist (listed masked only) and removes it; each checked on the server too;
 // - (e) an agent cannot use the console: the login is refused, and with an agent's session put in
@@ -295,6 +296,17 @@ describe('operator and regulator console in Chromium', () => {
     const listed = await api<{ items: { username: string; disabled: boolean }[] }>('GET', `/v1/tenants/${seed.tenantId}/staff?storeId=${store.id}`, admin);
     assert.deepEqual(listed.json.items.map((s) => [s.username, s.disabled]), [['gz.agent1', true]]);
     assert.equal((await api('POST', '/v1/auth/login', undefined, { username: 'gz.agent1', password: oneTimePassword })).status, 401, 'a disabled account cannot sign in');
+    // enabled again: the same password signs in; a new one-time password replaces it (after a confirmation)
+    await row.getByRole('button', { name: '重新启用 gz.agent1' }).click();
+    await page.getByText('gz.agent1 已重新启用，可以用原密码登录。').waitFor();
+    assert.equal((await api('POST', '/v1/auth/login', undefined, { username: 'gz.agent1', password: oneTimePassword })).status, 200, 'enabled: signs in again');
+    await row.getByRole('button', { name: '为 gz.agent1 重置密码' }).click();
+    await page.getByRole('dialog', { name: '为 gz.agent1 生成新的一次性密码？' }).getByRole('button', { name: '重置密码' }).click();
+    const renewed = await secret.inputValue();
+    assert.ok(renewed.length >= 16 && renewed !== oneTimePassword, 'a new one-time password is shown');
+    assert.equal((await api('POST', '/v1/auth/login', undefined, { username: 'gz.agent1', password: oneTimePassword })).status, 401, 'the old password no longer works');
+    assert.equal((await api('POST', '/v1/auth/login', undefined, { username: 'gz.agent1', password: renewed })).status, 200, 'the new one does');
+    await page.getByRole('button', { name: '已交付，关闭' }).click();
     // on a tablet the list still fits the screen (a wide table scrolls inside its box)
     await page.setViewportSize({ width: 820, height: 1180 });
     await page.getByRole('combobox', { name: '营业厅', exact: true }).selectOption('');
@@ -376,7 +388,7 @@ describe('operator and regulator console in Chromium', () => {
     await page.locator('tr[data-username="gz.agent1"]').waitFor();
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Staff accounts' }).waitFor();
-    assert.match(await page.locator('tr[data-username="gz.agent1"]').innerText(), /Agent\s+GZ-001 .+\s+Disabled/);
+    assert.match(await page.locator('tr[data-username="gz.agent1"]').innerText(), /Agent\s+GZ-001 .+\s+Awaiting first sign-in/);
     await noRawKeys();
     await shot(page, '25-staff-en');
     assert.deepEqual(errors, []);
