@@ -47,8 +47,11 @@ for (const target of await testTargets()) {
       const res = await add('adminA', '110105 19491231 002x', '  Forged   documents ');
       assert.equal(res.statusCode, 201, res.body);
       const entry = res.json();
-      assert.deepEqual(Object.keys(entry).sort(), ['createdAt', 'createdBy', 'id', 'reason', 'tenantId']);
-      assert.deepEqual({ ...entry, id: undefined }, { id: undefined, tenantId: w.tenantA, reason: 'Forged documents', createdBy: w.staff.adminA, createdAt: now.toISOString() });
+      assert.deepEqual(Object.keys(entry).sort(), ['createdAt', 'createdBy', 'createdByUsername', 'documentType', 'id', 'maskedNumber', 'reason', 'reasonCode', 'tenantId']);
+      assert.deepEqual({ ...entry, id: undefined }, {
+        id: undefined, tenantId: w.tenantA, documentType: 'cn_resident_id', maskedNumber: '110105********002X', reasonCode: 'other',
+        reason: 'Forged documents', createdBy: w.staff.adminA, createdByUsername: 'admina', createdAt: now.toISOString(),
+      });
 
       const { rows } = await db.query<Record<string, unknown> & { doc_hmac: Buffer }>('SELECT * FROM blocklist WHERE id = $1', [entry.id]);
       assert.equal(rows.length, 1);
@@ -61,7 +64,7 @@ for (const target of await testTargets()) {
       assert.equal(await subscribers.isBlocklisted(db, hmacOf(ID1), w.tenantB), false, 'an operator entry binds that operator only');
 
       const events = await auditOf(db, 'blocklist.added');
-      assert.deepEqual(events, [{ tenant_id: w.tenantA, actor_id: w.staff.adminA, subject_id: entry.id, details: { scope: 'tenant', documentType: 'cn_resident_id' } }]);
+      assert.deepEqual(events, [{ tenant_id: w.tenantA, actor_id: w.staff.adminA, subject_id: entry.id, details: { scope: 'tenant', documentType: 'cn_resident_id', reasonCode: 'other' } }]);
       const audit = JSON.stringify((await db.query('SELECT * FROM audit_events')).rows);
       assert.doesNotMatch(audit, /19491231|Forged/, 'neither the number nor the free-text reason reaches the audit log');
     });
@@ -70,7 +73,10 @@ for (const target of await testTargets()) {
       assertProblem(await add('adminA', ID1), 409, 'blocklist.already_listed');
       assert.equal((await add('adminB', ID1)).statusCode, 201, 'operator B keeps its own list');
       const entry = await service.addDeploymentEntryAsSystem({ documentType: 'cn_resident_id', documentNumber: ID2, reason: ' Reported  stolen ' });
-      assert.deepEqual({ ...entry, id: undefined }, { id: undefined, tenantId: null, reason: 'Reported stolen', createdBy: null, createdAt: now });
+      assert.deepEqual({ ...entry, id: undefined }, {
+        id: undefined, tenantId: null, documentType: 'cn_resident_id', maskedNumber: `${ID2.slice(0, 6)}********${ID2.slice(-4)}`, reasonCode: 'other',
+        reason: 'Reported stolen', createdBy: null, createdByUsername: null, createdAt: now,
+      });
       await assert.rejects(service.addDeploymentEntryAsSystem({ documentType: 'cn_resident_id', documentNumber: ID2, reason: 'Again' }),
         { name: 'DomainError', code: 'blocklist.already_listed' });
       await assert.rejects(service.addDeploymentEntryAsSystem({ documentType: 'cn_resident_id', documentNumber: '110105194912310021', reason: 'Typo' }),
@@ -80,7 +86,7 @@ for (const target of await testTargets()) {
       assert.equal(await subscribers.isBlocklisted(db, hmacOf(ID2), w.tenantB), true);
       const { rows } = await db.query<{ tenant_id: string | null; actor_type: string; actor_id: string | null; details: Record<string, unknown> }>(
         "SELECT tenant_id, actor_type, actor_id, details FROM audit_events WHERE action = 'blocklist.added' AND subject_id = $1", [entry.id]);
-      assert.deepEqual(rows, [{ tenant_id: null, actor_type: 'system', actor_id: null, details: { scope: 'deployment', documentType: 'cn_resident_id' } }]);
+      assert.deepEqual(rows, [{ tenant_id: null, actor_type: 'system', actor_id: null, details: { scope: 'deployment', documentType: 'cn_resident_id', reasonCode: 'other' } }]);
     });
 
     test('regulators are read-only: they add nothing, not even deployment-wide', async () => {
@@ -164,6 +170,19 @@ for (const target of await testTargets()) {
       assert.deepEqual(results.map((r) => r.statusCode).sort(), [201, ...Array<number>(15).fill(409)]);
       const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM blocklist WHERE doc_hmac = $1', [hmacOf(ID3)]);
       assert.equal(rows[0]!.n, 1);
+    });
+
+    test('a reason code from the list goes with the note; other documents are masked the same way; the audit has the code only', async () => {
+      const res = await call('adminB', 'POST', '/v1/blocklist', { documentType: 'hk_macau_travel_permit', documentNumber: 'H12345678', reasonCode: 'lost_or_stolen', reason: 'Case 2030-117' });
+      assert.equal(res.statusCode, 201, res.body);
+      assert.deepEqual([res.json().documentType, res.json().maskedNumber, res.json().reasonCode, res.json().reason], ['hk_macau_travel_permit', 'H1*****78', 'lost_or_stolen', 'Case 2030-117']);
+      const events = await auditOf(db, 'blocklist.added');
+      assert.deepEqual(events.at(-1)!.details, { scope: 'tenant', documentType: 'hk_macau_travel_permit', reasonCode: 'lost_or_stolen' });
+      assertProblem(await call('adminB', 'POST', '/v1/blocklist', { documentType: 'cn_resident_id', documentNumber: ID3, reasonCode: 'bad_vibes', reason: 'x' }), 400, 'request.invalid');
+      await assert.rejects(service.addEntry(w.principals.adminB, { documentType: 'cn_resident_id', documentNumber: ID3, reasonCode: 'bad_vibes', reason: 'x' }),
+        { name: 'DomainError', code: 'request.invalid' });
+      assert.equal((await call('adminB', 'DELETE', `/v1/blocklist/${res.json().id}`)).statusCode, 204);
+      assert.deepEqual((await auditOf(db, 'blocklist.removed')).at(-1)!.details.reasonCode, 'lost_or_stolen');
     });
   });
 }

@@ -1,12 +1,12 @@
 /**
- * HTTP routes of the fraud blocklist. The document number goes in, only its keyed hash is
- * stored, and no route ever answers with a number or a hash.
+ * HTTP routes of the fraud blocklist. The document number goes in, only its keyed hash and
+ * its masked form are stored, and no route ever answers with a full number or a hash.
  */
 import { Type } from 'typebox';
 import type { RouteRegistrar } from '../http/app.ts';
 import { documentTypes } from '../documents/documents.ts';
 import type { BlocklistEntry } from './blocklist.ts';
-import { maxReasonLength } from './blocklist.ts';
+import { blocklistReasonCodes, maxReasonLength } from './blocklist.ts';
 import { MAX_LIST_LIMIT, type BlocklistService } from './blocklist.service.ts';
 import { Problem, Uuid } from '../http/schemas.ts';
 
@@ -14,18 +14,26 @@ export interface BlocklistRoutesDeps {
   blocklist: BlocklistService;
 }
 
+const ReasonCode = Type.String({ enum: [...blocklistReasonCodes] });
 const EntryOut = Type.Object({
   id: Uuid,
   tenantId: Type.Union([Uuid, Type.Null()], { description: 'null: deployment-wide entry (added by system code, binds every operator)' }),
-  reason: Type.String(),
+  documentType: Type.Union([Type.String({ enum: [...documentTypes] }), Type.Null()], { description: 'null for entries added before types were kept' }),
+  maskedNumber: Type.Union([Type.String(), Type.Null()], { description: 'The number masked as on receipts (110105********002X); null for entries added before masks were kept' }),
+  reasonCode: ReasonCode,
+  reason: Type.String({ description: 'The note' }),
   createdBy: Type.Union([Uuid, Type.Null()]),
+  createdByUsername: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
 const tags = ['blocklist'];
 const security = [{ bearer: [] }];
 
-const entryJson = (e: BlocklistEntry) => ({ id: e.id, tenantId: e.tenantId, reason: e.reason, createdBy: e.createdBy, createdAt: e.createdAt.toISOString() });
+const entryJson = (e: BlocklistEntry) => ({
+  id: e.id, tenantId: e.tenantId, documentType: e.documentType, maskedNumber: e.maskedNumber, reasonCode: e.reasonCode, reason: e.reason,
+  createdBy: e.createdBy, createdByUsername: e.createdByUsername, createdAt: e.createdAt.toISOString(),
+});
 
 export function blocklistRoutes(deps: BlocklistRoutesDeps): RouteRegistrar {
   const { blocklist } = deps;
@@ -50,11 +58,12 @@ export function blocklistRoutes(deps: BlocklistRoutesDeps): RouteRegistrar {
       schema: {
         tags, security,
         summary: 'Block a document for the caller\'s operator (operator admin; regulators are read-only)',
-        description: 'Only the keyed hash of the document (type + normalised number) is stored. The number must be a valid document number.',
+        description: 'Only the keyed hash of the document (type + normalised number) and the number masked (110105********002X) are stored. The number must be a valid document number.',
         body: Type.Object({
           documentType: Type.String({ enum: [...documentTypes] }),
           documentNumber: Type.String({ minLength: 1, maxLength: 200, description: 'Document number, or the MRZ lines for passports' }),
-          reason: Type.String({ minLength: 1, maxLength: maxReasonLength }),
+          reasonCode: Type.Optional(Type.String({ enum: [...blocklistReasonCodes], default: 'other', description: 'Why the document is blocked' })),
+          reason: Type.String({ minLength: 1, maxLength: maxReasonLength, description: 'The note: what happened, a case or file number (not in the audit log)' }),
         }, { additionalProperties: false }),
         response: { 201: EntryOut, '4xx': Problem },
       },

@@ -3,8 +3,8 @@
  * sees the deployment-wide ones; a regulator reads every entry and changes none (regulators
  * are read-only). Deployment-wide entries are added by system code only
  * (`addDeploymentEntryAsSystem`, no principal, no route). Adding and removing are audited
- * (entry id, scope, document type; never the number, which is not stored, nor the free-text
- * reason).
+ * (entry id, scope, document type, reason code; never the number, which is not stored but
+ * masked, nor the free-text note).
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
@@ -14,7 +14,9 @@ import type { Keyring } from '../privacy/keyring.ts';
 import { isUuid } from '../db/ids.ts';
 import { actorOf, assertTenantAccess, requireStaff, type Principal } from '../staff/principal.ts';
 import { blocklistRepository as repo } from './blocklist.repository.ts';
-import { blocklistHmac, cleanReason, decodeCursor, encodeCursor, type BlocklistEntry } from './blocklist.ts';
+import {
+  blocklistDocument, blocklistReasonCodes, cleanReason, decodeCursor, encodeCursor, isBlocklistReasonCode, type BlocklistEntry,
+} from './blocklist.ts';
 
 export interface BlocklistDeps {
   db: Database;
@@ -22,7 +24,14 @@ export interface BlocklistDeps {
   clock: () => Date;
 }
 
-export interface NewBlocklistEntry { documentType: string; documentNumber: string; reason: string }
+export interface NewBlocklistEntry {
+  documentType: string;
+  documentNumber: string;
+  /** Default `other`. */
+  reasonCode?: string | undefined;
+  /** The note: what happened, a case or file number. */
+  reason: string;
+}
 
 export interface BlocklistPage { items: BlocklistEntry[]; nextCursor: string | null }
 
@@ -34,15 +43,19 @@ export function createBlocklistService(deps: BlocklistDeps) {
   /** Adds an entry to one scope (a tenant, or null: the deployment), audited as `actor`. */
   async function insertEntry(scope: string | null, actor: Actor, createdBy: string | null, input: NewBlocklistEntry): Promise<BlocklistEntry> {
     const now = clock();
-    const docHmac = blocklistHmac(keyring, input.documentType, input.documentNumber, now);
+    const reasonCode = input.reasonCode ?? 'other';
+    if (!isBlocklistReasonCode(reasonCode)) throw new DomainError('request.invalid', `Unknown reason code; known codes: ${blocklistReasonCodes.join(', ')}`);
+    const doc = blocklistDocument(keyring, input.documentType, input.documentNumber, now);
     const reason = cleanReason(input.reason);
     // Serializable: two admins adding the same document at once cannot both pass the NOT EXISTS.
     return db.transaction(async (tx) => {
-      const entry = await repo.insert(tx, { id: randomUUID(), tenantId: scope, docHmac, reason, createdBy, createdAt: now });
+      const entry = await repo.insert(tx, {
+        id: randomUUID(), tenantId: scope, docHmac: doc.docHmac, docType: doc.type, docMasked: doc.maskedNumber, reasonCode, reason, createdBy, createdAt: now,
+      });
       if (!entry) throw new DomainError('blocklist.already_listed');
       await appendAudit(tx, {
         tenantId: scope, actor, action: 'blocklist.added', at: now, subjectType: 'blocklist_entry', subjectId: entry.id,
-        details: { scope: scope === null ? 'deployment' : 'tenant', documentType: input.documentType },
+        details: { scope: scope === null ? 'deployment' : 'tenant', documentType: input.documentType, reasonCode },
       });
       return entry;
     }, { isolation: 'serializable' });
@@ -99,7 +112,7 @@ export function createBlocklistService(deps: BlocklistDeps) {
         if (!(await repo.remove(tx, entryId))) throw new DomainError('blocklist.not_found');
         await appendAudit(tx, {
           tenantId: entry.tenantId, actor: actorOf(p), action: 'blocklist.removed', at: now, subjectType: 'blocklist_entry', subjectId: entryId,
-          details: { scope: 'tenant', addedAt: entry.createdAt.toISOString() },
+          details: { scope: 'tenant', addedAt: entry.createdAt.toISOString(), reasonCode: entry.reasonCode },
         });
       });
     },

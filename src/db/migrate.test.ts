@@ -1,8 +1,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { testTargets } from './test-databases.ts';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { dropSchema, testPostgresUrl, testTargets } from './test-databases.ts';
 import { migrate, loadMigrations } from './migrate.ts';
-import type { Database } from './database.ts';
+import { openPglite, openPostgres, type Database } from './database.ts';
 
 for (const target of await testTargets()) {
   describe(`migrations (${target.name})`, { skip: target.skip }, () => {
@@ -39,6 +41,53 @@ for (const target of await testTargets()) {
       }), /boom/);
       const { rows } = await db.query("SELECT 1 FROM tenants WHERE code = 'rollback'");
       assert.equal(rows.length, 0);
+    });
+  });
+}
+
+/** A database with only the migrations up to `version` applied: PGlite, or a fresh PostgreSQL schema. */
+async function openAt(target: 'pglite' | 'postgres', version: number): Promise<{ db: Database; close(): Promise<void> }> {
+  const upTo = loadMigrations().filter((m) => m.version <= version);
+  if (target === 'pglite') {
+    const db = await openPglite();
+    await migrate(db, upTo);
+    return { db, close: () => db.close() };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: testPostgresUrl });
+  await admin.connect();
+  try { await admin.query(`CREATE SCHEMA ${schema}`); } finally { await admin.end(); }
+  const db = openPostgres({ url: testPostgresUrl, schema, max: 2 });
+  await migrate(db, upTo);
+  return { db, async close() { await db.close(); await dropSchema(schema); } };
+}
+
+for (const target of await testTargets()) {
+  describe(`migration 0004 on data of 0003 (${target.name})`, { skip: target.skip }, () => {
+    test('staff, API keys and blocklist entries of the previous version read back with the new fields empty', async () => {
+      const { db, close } = await openAt(target.name, 3);
+      try {
+        const t = '00000000-0000-4000-8000-00000000000a', st = '00000000-0000-4000-8000-00000000000b';
+        await db.query("INSERT INTO tenants (id, code, name) VALUES ($1, 'op-old', 'Old')", [t]);
+        await db.query("INSERT INTO stores (id, tenant_id, code, name) VALUES ($1, $2, 'S1', 'Store')", [st, t]);
+        await db.query(`INSERT INTO staff (id, tenant_id, store_id, username, display_name, role, password_hash)
+                        VALUES ('00000000-0000-4000-8000-00000000000c', $1, $2, 'old.agent', 'Old', 'agent', 'x')`, [t, st]);
+        await db.query(`INSERT INTO api_keys (id, tenant_id, name, key_hash, scopes)
+                        VALUES ('00000000-0000-4000-8000-00000000000d', $1, 'Old key', '\\x01', ARRAY['three_element_check'])`, [t]);
+        await db.query("INSERT INTO blocklist (id, tenant_id, doc_hmac, reason) VALUES ('00000000-0000-4000-8000-00000000000e', $1, '\\x02', 'Old reason')", [t]);
+
+        assert.deepEqual((await migrate(db)).filter((v) => v <= 4), [4]);
+        const staff = (await db.query<{ last_login_at: Date | null }>('SELECT last_login_at FROM staff')).rows;
+        assert.deepEqual(staff, [{ last_login_at: null }]);
+        const keys = (await db.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_keys')).rows;
+        assert.deepEqual(keys, [{ last_used_at: null }]);
+        const entries = (await db.query('SELECT doc_type, doc_masked, reason_code, reason FROM blocklist')).rows;
+        assert.deepEqual(entries, [{ doc_type: null, doc_masked: null, reason_code: 'other', reason: 'Old reason' }]);
+        await assert.rejects(db.query("UPDATE blocklist SET reason_code = 'whim'"), /check/i, 'reason codes are checked by the database');
+        await assert.rejects(db.query("UPDATE blocklist SET doc_masked = '110105194912310021'"), /check/i, 'a full number cannot be stored as the mask');
+      } finally {
+        await close();
+      }
     });
   });
 }

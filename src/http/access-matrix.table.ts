@@ -36,6 +36,8 @@ export const expected: Record<string, readonly [Outcome, Outcome, Outcome, Outco
   'GET /v1/tenants/{tenantId}/staff':                           [U, F, O, O, F, F, F, F, F, F],
   'POST /v1/tenants/{tenantId}/staff':                          [U, F, F, O, F, F, F, F, F, F],
   'POST /v1/staff/{staffId}/disable':                           [U, F, F, O, F, F, F, F, N, F],
+  'POST /v1/staff/{staffId}/enable':                            [U, F, F, O, F, F, F, F, N, F],
+  'POST /v1/staff/{staffId}/password-reset':                    [U, F, F, O, F, F, F, F, N, F],
   'GET /v1/tenants/{tenantId}/api-keys':                        [U, F, F, O, F, F, F, F, F, F],
   'POST /v1/tenants/{tenantId}/api-keys':                       [U, F, F, O, F, F, F, F, F, F],
   'DELETE /v1/api-keys/{keyId}':                                [U, F, F, O, F, F, F, F, N, F],
@@ -109,6 +111,8 @@ export const expected: Record<string, readonly [Outcome, Outcome, Outcome, Outco
 /** The problem type of the designed 404s above. */
 export const hiddenAs: Record<string, ErrorCode> = {
   'POST /v1/staff/{staffId}/disable': 'staff.not_found',
+  'POST /v1/staff/{staffId}/enable': 'staff.not_found',
+  'POST /v1/staff/{staffId}/password-reset': 'staff.not_found',
   'DELETE /v1/api-keys/{keyId}': 'api_key.not_found',
   'PATCH /v1/stores/{storeId}': 'store.not_found',
   'DELETE /v1/blocklist/{entryId}': 'blocklist.not_found',
@@ -148,6 +152,11 @@ export const requests: Record<string, Build> = {
     url: `/v1/tenants/${w.tenantA}/staff`, body: { username: `matrix.new-${w.next()}`, displayName: 'New agent', role: 'agent', storeId: w.storeA },
   }),
   'POST /v1/staff/{staffId}/disable': async (w) => ({ url: `/v1/staff/${w.shared.staffAccount}/disable` }),
+  'POST /v1/staff/{staffId}/enable': async (w) => ({ url: `/v1/staff/${w.shared.staffAccount}/enable` }),
+  'POST /v1/staff/{staffId}/password-reset': async (w) => ({
+    url: `/v1/staff/${w.shared.staffAccount}/password-reset`,
+    allowed: (r) => { if (typeof r.json().oneTimePassword !== 'string') throw new Error('no one-time password in the answer'); },
+  }),
   'GET /v1/tenants/{tenantId}/api-keys': async (w) => ({ url: `/v1/tenants/${w.tenantA}/api-keys` }),
   'POST /v1/tenants/{tenantId}/api-keys': async (w) => ({ url: `/v1/tenants/${w.tenantA}/api-keys`, body: { name: 'Another partner', scopes: ['three_element_check'] } }),
   'DELETE /v1/api-keys/{keyId}': async (w) => ({ url: `/v1/api-keys/${await w.fresh.apiKey()}` }),

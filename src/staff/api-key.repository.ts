@@ -13,14 +13,15 @@ interface ApiKeyRow {
   rate_limit_per_minute: number;
   created_at: Date;
   revoked_at: Date | null;
+  last_used_at: Date | null;
 }
 
-const COLUMNS = 'id, tenant_id, name, scopes, rate_limit_per_minute, created_at, revoked_at';
+const COLUMNS = 'id, tenant_id, name, scopes, rate_limit_per_minute, created_at, revoked_at, last_used_at';
 
 function toView(r: ApiKeyRow): ApiKeyView {
   return {
     id: r.id, tenantId: r.tenant_id, name: r.name, scopes: r.scopes, rateLimitPerMinute: r.rate_limit_per_minute,
-    createdAt: r.created_at, revokedAt: r.revoked_at,
+    createdAt: r.created_at, revokedAt: r.revoked_at, lastUsedAt: r.last_used_at,
   };
 }
 
@@ -52,6 +53,13 @@ export async function findApiKeyById(q: Queryable, id: string, forUpdate = false
 export async function findActiveApiKeyByHash(q: Queryable, keyHash: Buffer): Promise<ApiKeyView | undefined> {
   const { rows } = await q.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [keyHash]);
   return rows[0] ? toView(rows[0]) : undefined;
+}
+
+/** Records a use of the key unless one at most `resolutionMs` before `at` is already recorded. */
+export async function touchApiKey(q: Queryable, id: string, at: Date, resolutionMs: number): Promise<void> {
+  await q.query(
+    'UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $3)',
+    [id, at, new Date(at.getTime() - resolutionMs)]);
 }
 
 export async function listApiKeys(q: Queryable, tenantId: string): Promise<ApiKeyView[]> {

@@ -98,6 +98,7 @@ export function createAuthService(deps: AuthDeps) {
         await repo.deleteFailure(tx, failureId);
         if (rehash) await repo.setPasswordHash(tx, staff.id, rehash, staff.must_change_password);
         await repo.insertSession(tx, keyring.tokenHmac(token), staff.id, now, expiresAt);
+        await repo.setLastLogin(tx, staff.id, now);
         await appendAudit(tx, {
           tenantId: staff.tenant_id, actor: { type: 'staff', id: staff.id }, action: 'staff.login_succeeded', at: now,
           subjectType: 'staff', subjectId: staff.id, details: { expiresAt: expiresAt.toISOString(), rehashed: rehash !== undefined },

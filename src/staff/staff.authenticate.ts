@@ -1,6 +1,7 @@
 /**
  * The request authenticator handed to `buildApp`: turns `Authorization: Bearer <session>`
- * or `x-api-key: pk_…` into a Principal, one indexed lookup of the credential's HMAC.
+ * or `x-api-key: pk_…` into a Principal, one indexed lookup of the credential's HMAC (and for
+ * a key, at most once a minute, an update of its "last used" time).
  * No credential = anonymous (routes decide whether that is enough); a credential that is
  * malformed, unknown, expired or revoked is a 401 `auth.required`, never silently anonymous.
  * A staff member who must change the password reaches only the password, me and logout routes.
@@ -10,9 +11,9 @@ import type { Queryable } from '../db/database.ts';
 import type { Keyring } from '../privacy/keyring.ts';
 import { DomainError } from '../errors/errors.ts';
 import type { Principal } from './principal.ts';
-import { apiKeyPattern, routesOpenDuringPasswordChange, sessionTokenPattern } from './staff.ts';
+import { apiKeyPattern, apiKeyUseResolutionMs, routesOpenDuringPasswordChange, sessionTokenPattern } from './staff.ts';
 import { findSessionStaff } from './staff.repository.ts';
-import { findActiveApiKeyByHash } from './api-key.repository.ts';
+import { findActiveApiKeyByHash, touchApiKey } from './api-key.repository.ts';
 
 export interface AuthenticatorDeps {
   db: Queryable;
@@ -56,6 +57,9 @@ export async function resolvePrincipal(deps: AuthenticatorDeps, headers: Headers
   }
   const k = await findActiveApiKeyByHash(deps.db, hash);
   if (!k) throw new DomainError('auth.required', 'The API key is unknown or revoked.');
+  // "last used" for the console, to the minute: a write only when the recorded use is older
+  const now = deps.clock();
+  if (k.lastUsedAt === null || now.getTime() - k.lastUsedAt.getTime() >= apiKeyUseResolutionMs) await touchApiKey(deps.db, k.id, now, apiKeyUseResolutionMs);
   return { kind: 'api_key', keyId: k.id, tenantId: k.tenantId, scopes: k.scopes, rateLimitPerMinute: k.rateLimitPerMinute };
 }
 

@@ -18,15 +18,16 @@ export interface StaffRow {
   must_change_password: boolean;
   disabled: boolean;
   created_at: Date;
+  last_login_at: Date | null;
 }
 
-const STAFF_COLUMNS = 'id, tenant_id, store_id, username, display_name, role, password_hash, must_change_password, disabled, created_at';
+const STAFF_COLUMNS = 'id, tenant_id, store_id, username, display_name, role, password_hash, must_change_password, disabled, created_at, last_login_at';
 
 export function toStaffView(r: StaffRow): StaffView {
   return {
     id: r.id, username: r.username, displayName: r.display_name, role: r.role,
     tenantId: r.tenant_id, storeId: r.store_id, mustChangePassword: r.must_change_password,
-    disabled: r.disabled, createdAt: r.created_at,
+    disabled: r.disabled, createdAt: r.created_at, lastLoginAt: r.last_login_at,
   };
 }
 
@@ -40,7 +41,7 @@ export async function findStaffById(q: Queryable, id: string, forUpdate = false)
   return rows[0];
 }
 
-export async function insertStaff(q: Queryable, r: Omit<StaffRow, 'disabled'>): Promise<StaffRow> {
+export async function insertStaff(q: Queryable, r: Omit<StaffRow, 'disabled' | 'last_login_at'>): Promise<StaffRow> {
   const { rows } = await q.query<StaffRow>(
     `INSERT INTO staff (id, tenant_id, store_id, username, display_name, role, password_hash, must_change_password, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${STAFF_COLUMNS}`,
@@ -58,9 +59,13 @@ export async function listStaff(q: Queryable, tenantId: string, storeId: string 
   return rows;
 }
 
-export async function setStaffDisabled(q: Queryable, id: string): Promise<StaffRow> {
-  const { rows } = await q.query<StaffRow>(`UPDATE staff SET disabled = true WHERE id = $1 RETURNING ${STAFF_COLUMNS}`, [id]);
+export async function setStaffDisabled(q: Queryable, id: string, disabled = true): Promise<StaffRow> {
+  const { rows } = await q.query<StaffRow>(`UPDATE staff SET disabled = $2 WHERE id = $1 RETURNING ${STAFF_COLUMNS}`, [id, disabled]);
   return rows[0]!;
+}
+
+export async function setLastLogin(q: Queryable, id: string, at: Date): Promise<void> {
+  await q.query('UPDATE staff SET last_login_at = $2 WHERE id = $1', [id, at]);
 }
 
 export async function setPasswordHash(q: Queryable, id: string, hash: string, mustChangePassword: boolean): Promise<void> {
@@ -140,6 +145,11 @@ export async function insertFailure(q: Queryable, username: string, at: Date): P
 
 export async function deleteFailure(q: Queryable, id: number): Promise<void> {
   await q.query('DELETE FROM login_failures WHERE id = $1', [id]);
+}
+
+/** Forgets every recorded failure of one username (given as its failure key): lifts a lockout. */
+export async function deleteFailuresOf(q: Queryable, key: string): Promise<number> {
+  return (await q.query('DELETE FROM login_failures WHERE username = $1', [key])).rowCount;
 }
 
 export async function deleteFailuresBefore(q: Queryable, before: Date): Promise<number> {

@@ -169,6 +169,39 @@ for (const target of await testTargets()) {
       assertProblem(await app.inject({ method: 'POST', url: '/v1/staff/00000000-0000-4000-8000-000000000000/disable', headers: bearer(adminToken) }), 404, 'staff.not_found');
     });
 
+    test('enable and password reset: 200 with the account (and the new one-time password once), 404 across tenants', async () => {
+      const created = json(await app.inject({
+        method: 'POST', url: `/v1/tenants/${tenantA}/staff`, headers: bearer(adminToken),
+        payload: { username: 'back.agent', displayName: 'B', role: 'agent', storeId: storeA1 },
+      })) as { staff: { id: string; lastLoginAt: null } };
+      assert.equal(created.staff.lastLoginAt, null);
+      const id = created.staff.id;
+      assert.equal(json(await app.inject({ method: 'POST', url: `/v1/staff/${id}/disable`, headers: bearer(adminToken) })).disabled, true);
+      const enabled = await app.inject({ method: 'POST', url: `/v1/staff/${id}/enable`, headers: bearer(adminToken) });
+      assert.equal(enabled.statusCode, 200, enabled.body);
+      assert.equal(json(enabled).disabled, false);
+      assertProblem(await app.inject({ method: 'POST', url: `/v1/staff/${id}/enable`, headers: bearer(managerToken) }), 403, 'auth.forbidden');
+      assertProblem(await app.inject({ method: 'POST', url: '/v1/staff/00000000-0000-4000-8000-000000000000/enable', headers: bearer(adminToken) }), 404, 'staff.not_found');
+      assertProblem(await app.inject({ method: 'POST', url: '/v1/staff/not-a-uuid/enable', headers: bearer(adminToken) }), 400, 'request.invalid');
+
+      const reset = await app.inject({ method: 'POST', url: `/v1/staff/${id}/password-reset`, headers: bearer(adminToken) });
+      assert.equal(reset.statusCode, 200, reset.body);
+      const { staff, oneTimePassword } = json(reset) as { staff: Record<string, unknown>; oneTimePassword: string };
+      assert.equal(staff.mustChangePassword, true);
+      assert.doesNotMatch(reset.body, /scrypt|password_?hash/i);
+      const first = await login('back.agent', oneTimePassword);
+      assert.equal(first.staff.mustChangePassword, true);
+      assertProblem(await app.inject({ method: 'POST', url: `/v1/staff/${id}/password-reset`, headers: bearer(managerToken) }), 403, 'auth.forbidden');
+      assertProblem(await app.inject({ method: 'POST', url: '/v1/staff/00000000-0000-4000-8000-000000000000/password-reset', headers: bearer(adminToken) }), 404, 'staff.not_found');
+      const me = json(await app.inject({ method: 'GET', url: '/v1/auth/me', headers: bearer(adminToken) })) as { id: string };
+      assertProblem(await app.inject({ method: 'POST', url: `/v1/staff/${me.id}/password-reset`, headers: bearer(adminToken) }), 403, 'auth.forbidden');
+
+      const listed = json(await app.inject({ method: 'GET', url: `/v1/tenants/${tenantA}/staff?storeId=${storeA1}`, headers: bearer(adminToken) })) as { items: { id: string; storeId: string; lastLoginAt: string | null }[] };
+      assert.ok(listed.items.every((s) => s.storeId === storeA1));
+      assert.equal(listed.items.find((s) => s.id === id)!.lastLoginAt, time.clock().toISOString());
+      assertProblem(await app.inject({ method: 'GET', url: `/v1/tenants/${tenantA}/staff?storeId=nope`, headers: bearer(adminToken) }), 400, 'request.invalid');
+    });
+
     test('API keys: created once, authenticate partner calls, refused after revocation', async () => {
       const created = await app.inject({
         method: 'POST', url: `/v1/tenants/${tenantA}/api-keys`, headers: bearer(adminToken),
@@ -182,6 +215,7 @@ for (const target of await testTargets()) {
       assert.deepEqual(json(who).principal, { kind: 'api_key', keyId: key.id, tenantId: tenantA, scopes: ['three_element_check'], rateLimitPerMinute: 30 });
       const list = await app.inject({ method: 'GET', url: `/v1/tenants/${tenantA}/api-keys`, headers: bearer(adminToken) });
       assert.ok(!list.body.includes(key.key), 'the list never shows the secret');
+      assert.equal((json(list).items as { id: string; lastUsedAt: string | null }[]).find((k) => k.id === key.id)!.lastUsedAt, time.clock().toISOString());
       assertProblem(await app.inject({
         method: 'POST', url: `/v1/tenants/${tenantA}/api-keys`, headers: bearer(adminToken), payload: { name: 'x', scopes: ['all'] },
       }), 400, 'request.invalid');

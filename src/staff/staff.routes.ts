@@ -26,18 +26,24 @@ const Password = Type.String({ minLength: 1, maxLength: maxPasswordLength });
 const Staff = Type.Object({
   id: Uuid, username: Type.String(), displayName: Type.String(), role: RoleSchema,
   tenantId: NullableUuid, storeId: NullableUuid, mustChangePassword: Type.Boolean(), disabled: Type.Boolean(), createdAt: DateTime,
+  lastLoginAt: Type.Union([DateTime, Type.Null()], { description: 'The last successful login; null before the first' }),
 });
 const ApiKey = Type.Object({
   id: Uuid, tenantId: Uuid, name: Type.String(), scopes: Type.Array(ScopeSchema), rateLimitPerMinute: Type.Integer(),
   createdAt: DateTime, revokedAt: Type.Union([DateTime, Type.Null()]),
+  lastUsedAt: Type.Union([DateTime, Type.Null()], { description: 'The last request made with the key, to the minute; null if never used' }),
 });
 const NoContent = Type.Null({ description: 'No content' });
 const TenantParams = Type.Object({ tenantId: Uuid });
+const StaffParams = Type.Object({ staffId: Uuid });
+const OneTimePassword = Type.String({ description: 'Shown once; must be changed at first login' });
 
 const bearer = [{ bearer: [] }];
 
-const staffJson = (s: StaffView) => ({ ...s, createdAt: s.createdAt.toISOString() });
-const apiKeyJson = (k: ApiKeyView) => ({ ...k, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null });
+const staffJson = (s: StaffView) => ({ ...s, createdAt: s.createdAt.toISOString(), lastLoginAt: s.lastLoginAt?.toISOString() ?? null });
+const apiKeyJson = (k: ApiKeyView) => ({
+  ...k, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null, lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+});
 
 export function staffRoutes(deps: StaffRoutesDeps): RouteRegistrar {
   const { staff } = deps;
@@ -86,10 +92,12 @@ export function staffRoutes(deps: StaffRoutesDeps): RouteRegistrar {
 
     app.get('/v1/tenants/:tenantId/staff', {
       schema: {
-        tags: ['staff'], summary: "List an operator's staff (store managers: their store's)", security: bearer,
-        params: TenantParams, response: { 200: Type.Object({ items: Type.Array(Staff) }) },
+        tags: ['staff'], summary: "List an operator's staff, or one store's (store managers: their store's)", security: bearer,
+        params: TenantParams,
+        querystring: Type.Object({ storeId: Type.Optional(Uuid) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(Staff) }) },
       },
-    }, async (req) => ({ items: (await staff.listStaff(req.principal, req.params.tenantId)).map(staffJson) }));
+    }, async (req) => ({ items: (await staff.listStaff(req.principal, req.params.tenantId, req.query)).map(staffJson) }));
 
     app.post('/v1/tenants/:tenantId/staff', {
       schema: {
@@ -101,7 +109,7 @@ export function staffRoutes(deps: StaffRoutesDeps): RouteRegistrar {
           role: RoleSchema,
           storeId: Type.Optional(Uuid),
         }),
-        response: { 201: Type.Object({ staff: Staff, oneTimePassword: Type.String({ description: 'Shown once; must be changed at first login' }) }) },
+        response: { 201: Type.Object({ staff: Staff, oneTimePassword: OneTimePassword }) },
       },
     }, async (req, reply) => {
       const { staff: created, oneTimePassword } = await staff.createStaff(req.principal, { ...req.body, tenantId: req.params.tenantId });
@@ -111,9 +119,27 @@ export function staffRoutes(deps: StaffRoutesDeps): RouteRegistrar {
     app.post('/v1/staff/:staffId/disable', {
       schema: {
         tags: ['staff'], summary: 'Disable a staff account of the own operator; ends its sessions', security: bearer,
-        params: Type.Object({ staffId: Uuid }), response: { 200: Staff },
+        params: StaffParams, response: { 200: Staff },
       },
     }, async (req) => staffJson(await staff.disableStaff(req.principal, req.params.staffId)));
+
+    app.post('/v1/staff/:staffId/enable', {
+      schema: {
+        tags: ['staff'], summary: 'Enable a disabled staff account of the own operator again (its password is unchanged)', security: bearer,
+        params: StaffParams, response: { 200: Staff },
+      },
+    }, async (req) => staffJson(await staff.enableStaff(req.principal, req.params.staffId)));
+
+    app.post('/v1/staff/:staffId/password-reset', {
+      schema: {
+        tags: ['staff'], summary: 'Issue a new one-time password for a staff account of the own operator', security: bearer,
+        description: 'For a forgotten password or a lockout: the old password stops working, the account\'s sessions end, its failed logins are forgotten, and the next login must set a new password. Not for the caller\'s own account.',
+        params: StaffParams, response: { 200: Type.Object({ staff: Staff, oneTimePassword: OneTimePassword }) },
+      },
+    }, async (req) => {
+      const { staff: account, oneTimePassword } = await staff.resetPassword(req.principal, req.params.staffId);
+      return { staff: staffJson(account), oneTimePassword };
+    });
 
     app.get('/v1/tenants/:tenantId/api-keys', {
       schema: {

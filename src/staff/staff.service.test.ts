@@ -147,6 +147,73 @@ for (const target of await testTargets()) {
       assert.equal((await svc.disableStaff(adminA, staff.id)).disabled, true, 'disabling twice is harmless');
     });
 
+    test('enable: a disabled account of the own operator logs in again with its password; audited', async () => {
+      const { staff } = await svc.createStaffAsSystem({ username: 'returner', displayName: 'R', role: 'agent', tenantId: tenantA, storeId: storeA1, password: PW, mustChangePassword: false });
+      await svc.disableStaff(adminA, staff.id);
+      await rejectsWith(svc.login('returner', PW), 'auth.invalid_credentials');
+      await rejectsWith(svc.enableStaff(adminB, staff.id), 'staff.not_found');
+      await rejectsWith(svc.enableStaff(managerA1, staff.id), 'auth.forbidden');
+      await rejectsWith(svc.enableStaff(agentA1, staff.id), 'auth.forbidden');
+      await rejectsWith(svc.enableStaff(undefined, staff.id), 'auth.required');
+      await rejectsWith(svc.enableStaff(adminA, adminA.staffId), 'auth.forbidden');
+      await rejectsWith(svc.enableStaff(adminA, 'not-a-uuid'), 'staff.not_found');
+      const regulator = (await db.query<{ id: string }>("SELECT id FROM staff WHERE username = 'regulator.1'")).rows[0]!.id;
+      await rejectsWith(svc.enableStaff(adminA, regulator), 'staff.not_found');
+      assert.equal((await svc.login('returner', PW).catch((e: DomainError) => e.code)), 'auth.invalid_credentials', 'still disabled after the refusals');
+      const enabled = await svc.enableStaff(adminA, staff.id);
+      assert.equal(enabled.disabled, false);
+      assert.equal((await svc.login('returner', PW)).staff.id, staff.id);
+      assert.equal((await svc.enableStaff(adminA, staff.id)).disabled, false, 'enabling twice is harmless');
+      const { rows } = await db.query<{ actor_id: string; subject_id: string; details: unknown }>(
+        "SELECT actor_id, subject_id, details FROM audit_events WHERE action = 'staff.enabled' ORDER BY id");
+      assert.deepEqual(rows, [
+        { actor_id: adminA.staffId, subject_id: staff.id, details: { alreadyEnabled: false } },
+        { actor_id: adminA.staffId, subject_id: staff.id, details: { alreadyEnabled: true } },
+      ]);
+      time.advanceMinutes(60);
+    });
+
+    test('password reset: a new one-time password, the old one and every session gone, a lockout lifted; own operator only', async () => {
+      const { staff } = await svc.createStaffAsSystem({ username: 'forgetful', displayName: 'F', role: 'agent', tenantId: tenantA, storeId: storeA2, password: PW, mustChangePassword: false });
+      const session = await svc.login('forgetful', PW);
+      for (let i = 0; i < 5; i++) await rejectsWith(svc.login('forgetful', `Wrong-password-${i}`), 'auth.invalid_credentials');
+      await rejectsWith(svc.login('forgetful', PW), 'auth.locked_out');
+
+      await rejectsWith(svc.resetPassword(adminB, staff.id), 'staff.not_found');
+      await rejectsWith(svc.resetPassword(managerA1, staff.id), 'auth.forbidden');
+      await rejectsWith(svc.resetPassword(agentA1, staff.id), 'auth.forbidden');
+      await rejectsWith(svc.resetPassword(adminA, adminA.staffId), 'auth.forbidden');
+      await rejectsWith(svc.resetPassword(adminA, '00000000-0000-4000-8000-000000000000'), 'staff.not_found');
+      await rejectsWith(svc.login('forgetful', PW), 'auth.locked_out');
+
+      const reset = await svc.resetPassword(adminA, staff.id);
+      assert.ok(reset.oneTimePassword.length >= 16);
+      assert.equal(reset.staff.id, staff.id);
+      assert.equal(reset.staff.mustChangePassword, true);
+      await rejectsWith(principalFromToken(session.token), 'auth.required');
+      assert.equal(await failuresOf('forgetful'), 0, 'the lockout is lifted at once');
+      await rejectsWith(svc.login('forgetful', PW), 'auth.invalid_credentials');
+      const first = await svc.login('forgetful', reset.oneTimePassword);
+      assert.equal(first.staff.mustChangePassword, true, 'the next login must set a new password');
+      const { rows } = await db.query<{ actor_id: string; subject_id: string; details: Record<string, unknown> }>(
+        "SELECT actor_id, subject_id, details FROM audit_events WHERE action = 'staff.password_reset'");
+      assert.deepEqual(rows, [{ actor_id: adminA.staffId, subject_id: staff.id, details: { sessionsEnded: 1, failuresCleared: 5, disabled: false } }]);
+      assert.ok(!JSON.stringify((await db.query('SELECT * FROM audit_events')).rows).includes(reset.oneTimePassword));
+      time.advanceMinutes(60);
+    });
+
+    test('the last login is recorded on the account', async () => {
+      const { staff } = await svc.createStaffAsSystem({ username: 'regular', displayName: 'R', role: 'agent', tenantId: tenantA, storeId: storeA1, password: PW, mustChangePassword: false });
+      assert.equal(staff.lastLoginAt, null);
+      await rejectsWith(svc.login('regular', 'Wrong-password-1'), 'auth.invalid_credentials');
+      assert.equal((await svc.listStaff(adminA, tenantA)).find((s) => s.id === staff.id)!.lastLoginAt, null, 'a failed login is not a login');
+      const at = time.clock();
+      await svc.login('regular', PW);
+      time.advanceMinutes(5);
+      assert.deepEqual((await svc.listStaff(adminA, tenantA)).find((s) => s.id === staff.id)!.lastLoginAt, at);
+      time.advanceMinutes(60);
+    });
+
     test('change password: checks the current one and the policy, clears the flag, ends other sessions', async () => {
       const { staff, oneTimePassword } = await svc.createStaff(adminA, { username: 'new.agent', displayName: 'N', role: 'agent', storeId: storeA2 });
       const first = await svc.login('new.agent', oneTimePassword);
@@ -197,9 +264,19 @@ for (const target of await testTargets()) {
       assert.ok((await auditActions()).includes('staff.listed'));
     });
 
+    test('listing one store: admins pick any store of theirs, store managers only their own', async () => {
+      const a2 = await svc.listStaff(adminA, tenantA, { storeId: storeA2 });
+      assert.ok(a2.length >= 1 && a2.every((s) => s.storeId === storeA2));
+      assert.deepEqual(await svc.listStaff(adminA, tenantA, { storeId: storeB1 }), [], "another operator's store has none of this operator's staff");
+      assert.ok((await svc.listStaff(managerA1, tenantA, { storeId: storeA1 })).every((s) => s.storeId === storeA1));
+      await rejectsWith(svc.listStaff(managerA1, tenantA, { storeId: storeA2 }), 'auth.forbidden');
+      await rejectsWith(svc.listStaff(adminA, tenantA, { storeId: 'not-a-uuid' }), 'store.not_found');
+    });
+
     test('API keys: shown once, stored as HMAC, resolved while live, revoked by own tenant only', async () => {
       const k = await svc.createApiKey(adminA, tenantA, { name: 'Bank partner', scopes: ['three_element_check'], rateLimitPerMinute: 120 });
       assert.match(k.key, /^pk_[A-Za-z0-9_-]{43}$/);
+      assert.equal(k.lastUsedAt, null);
       const stored = (await db.query<{ key_hash: Buffer }>('SELECT key_hash FROM api_keys WHERE id = $1', [k.id])).rows[0]!;
       assert.ok(stored.key_hash.equals(keyring.tokenHmac(k.key)));
       const p = await resolvePrincipal({ db, keyring, clock: time.clock }, { 'x-api-key': k.key });
@@ -210,6 +287,14 @@ for (const target of await testTargets()) {
       await rejectsWith(svc.createApiKey(adminA, tenantA, { name: 'x', scopes: ['everything'] }), 'request.invalid');
       await rejectsWith(svc.createApiKey(adminA, tenantA, { name: 'x', scopes: [] }), 'request.invalid');
       await rejectsWith(svc.revokeApiKey(adminB, k.id), 'api_key.not_found');
+      assert.equal((await svc.listApiKeys(adminA, tenantA))[0]!.lastUsedAt?.getTime(), time.clock().getTime(), 'the use is recorded');
+      const firstUse = time.clock();
+      time.advanceSeconds(59);
+      await resolvePrincipal({ db, keyring, clock: time.clock }, { 'x-api-key': k.key });
+      assert.deepEqual((await svc.listApiKeys(adminA, tenantA))[0]!.lastUsedAt, firstUse, 'within the minute: no write');
+      time.advanceSeconds(1);
+      await resolvePrincipal({ db, keyring, clock: time.clock }, { 'x-api-key': k.key });
+      assert.deepEqual((await svc.listApiKeys(adminA, tenantA))[0]!.lastUsedAt, time.clock(), 'a minute later: recorded again');
       const revoked = await svc.revokeApiKey(adminA, k.id);
       assert.deepEqual(revoked.revokedAt, time.clock());
       await rejectsWith(resolvePrincipal({ db, keyring, clock: time.clock }, { 'x-api-key': k.key }), 'auth.required');

@@ -18,6 +18,8 @@ export interface StaffView {
   mustChangePassword: boolean;
   disabled: boolean;
   createdAt: Date;
+  /** The last successful login, null before the first. */
+  lastLoginAt: Date | null;
 }
 
 export interface NewStaffInput {
@@ -40,6 +42,8 @@ export interface ApiKeyView {
   rateLimitPerMinute: number;
   createdAt: Date;
   revokedAt: Date | null;
+  /** The last request authenticated with the key, to the minute (see `apiKeyUseResolutionMs`); null if never used. */
+  lastUsedAt: Date | null;
 }
 
 export interface NewApiKeyInput {
@@ -53,6 +57,8 @@ export const maxDisplayNameLength = 100;
 export const maxApiKeyNameLength = 100;
 export const maxRateLimitPerMinute = 100_000;
 export const defaultRateLimitPerMinute = 60;
+/** A key's `last_used_at` is written only when it is older than this: at most one write per key a minute. */
+export const apiKeyUseResolutionMs = 60_000;
 /** Staff login sessions last this long unless the service is told otherwise. */
 export const defaultStaffSessionTtlMinutes = 12 * 60;
 /** Lockout: this many failed logins for one username within the window refuse further logins. */

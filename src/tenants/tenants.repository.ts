@@ -5,6 +5,8 @@ import { resolvePolicy, type PolicySettings } from '../policy/policy.ts';
 
 export interface Tenant { id: string; code: string; name: string; policy: PolicySettings; createdAt: Date }
 export interface Store { id: string; tenantId: string; code: string; name: string; regionCode: string | null }
+/** A store in a listing, with the number of its enabled staff accounts. */
+export interface StoreWithStaff extends Store { staffCount: number }
 
 interface TenantRow { id: string; code: string; name: string; policy: unknown; created_at: Date }
 interface StoreRow { id: string; tenant_id: string; code: string; name: string; region_code: string | null }
@@ -41,17 +43,23 @@ export const tenantsRepository = {
     const { rows } = await q.query<StoreRow>('SELECT * FROM stores WHERE id = $1', [id]);
     return rows[0] ? toStore(rows[0]) : undefined;
   },
-  async listStores(q: Queryable, tenantId: string): Promise<Store[]> {
-    const { rows } = await q.query<StoreRow>('SELECT * FROM stores WHERE tenant_id = $1 ORDER BY code', [tenantId]);
-    return rows.map(toStore);
+  async listStores(q: Queryable, tenantId: string): Promise<StoreWithStaff[]> {
+    const { rows } = await q.query<StoreRow & { staff_count: number }>(
+      `SELECT s.*, (SELECT count(*)::int FROM staff st WHERE st.store_id = s.id AND NOT st.disabled) AS staff_count
+         FROM stores s WHERE s.tenant_id = $1 ORDER BY s.code`, [tenantId]);
+    return rows.map((r) => ({ ...toStore(r), staffCount: r.staff_count }));
   },
   /** The tenant row locked for the rest of the transaction (policy updates). */
   async getTenantForUpdate(q: Queryable, id: string): Promise<Tenant | undefined> {
     const { rows } = await q.query<TenantRow>('SELECT * FROM tenants WHERE id = $1 FOR UPDATE', [id]);
     return rows[0] ? toTenant(rows[0]) : undefined;
   },
-  async renameStore(q: Queryable, id: string, name: string): Promise<Store | undefined> {
-    const { rows } = await q.query<StoreRow>('UPDATE stores SET name = $2 WHERE id = $1 RETURNING *', [id, name]);
+  async getStoreForUpdate(q: Queryable, id: string): Promise<Store | undefined> {
+    const { rows } = await q.query<StoreRow>('SELECT * FROM stores WHERE id = $1 FOR UPDATE', [id]);
+    return rows[0] ? toStore(rows[0]) : undefined;
+  },
+  async updateStore(q: Queryable, id: string, change: { name: string; regionCode: string | null }): Promise<Store | undefined> {
+    const { rows } = await q.query<StoreRow>('UPDATE stores SET name = $2, region_code = $3 WHERE id = $1 RETURNING *', [id, change.name, change.regionCode]);
     return rows[0] ? toStore(rows[0]) : undefined;
   },
   /** Store ids of a tenant by store code (codes are unique per tenant). */

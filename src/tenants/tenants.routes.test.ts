@@ -114,5 +114,37 @@ for (const target of await testTargets()) {
       const { rows } = await db.query<{ name: string }>('SELECT name FROM stores WHERE id = $1', [w.storeB1]);
       assert.equal(rows[0]!.name, 'Store B1');
     });
+
+    test('an operator admin sets and clears a store\'s region code; unknown divisions are refused; each change audited once', async () => {
+      const set = await call('adminA', 'PATCH', `/v1/stores/${w.storeA3}`, { regionCode: '310101' });
+      assert.equal(set.statusCode, 200, set.body);
+      assert.deepEqual([set.json().name, set.json().regionCode, set.json().regionName], ['Store A3', '310101', '上海市黄浦区']);
+      assertProblem(await call('adminA', 'PATCH', `/v1/stores/${w.storeA3}`, { regionCode: '999999' }), 400, 'request.invalid');
+      assertProblem(await call('adminA', 'PATCH', `/v1/stores/${w.storeA3}`, { regionCode: '3101' }), 400, 'request.invalid');
+      assertProblem(await call('adminA', 'PATCH', `/v1/stores/${w.storeA3}`, {}), 400, 'request.invalid');
+      assertProblem(await call('adminA', 'POST', `/v1/tenants/${w.tenantA}/stores`, { code: 'A11', name: 'Nowhere', regionCode: '999999' }), 400, 'request.invalid');
+      const both = await call('adminA', 'PATCH', `/v1/stores/${w.storeA3}`, { name: 'Bund', regionCode: null });
+      assert.equal(both.statusCode, 200, both.body);
+      assert.deepEqual([both.json().name, both.json().regionCode, both.json().regionName], ['Bund', null, null]);
+      const same = await call('adminA', 'PATCH', `/v1/stores/${w.storeA3}`, { name: ' Bund ' });
+      assert.equal(same.statusCode, 200, same.body);
+      const region = await auditOf(db, 'store.region_changed');
+      assert.deepEqual(region.map((e) => [e.subject_id, e.details]), [[w.storeA3, { from: null, to: '310101' }], [w.storeA3, { from: '310101', to: null }]]);
+      const renamed = (await auditOf(db, 'store.renamed')).filter((e) => e.subject_id === w.storeA3);
+      assert.deepEqual(renamed.map((e) => e.details), [{ from: 'Store A3', to: 'Bund' }], 'an unchanged name records nothing');
+      assertProblem(await call('adminB', 'PATCH', `/v1/stores/${w.storeA3}`, { regionCode: '110101' }), 404, 'store.not_found');
+    });
+
+    test('the store list counts each store\'s enabled staff accounts', async () => {
+      const counts = async () => Object.fromEntries(((await call('adminA', 'GET', `/v1/tenants/${w.tenantA}/stores`)).json().items as { code: string; staffCount: number }[])
+        .map((s) => [s.code, s.staffCount]));
+      const before = await counts();
+      assert.deepEqual([before.A1, before.A2, before.A3], [2, 1, 0], 'manager and agent at A1, an agent at A2');
+      await db.query('UPDATE staff SET disabled = true WHERE id = $1', [w.staff.agentA2]);
+      assert.equal((await counts()).A2, 0, 'disabled accounts do not count');
+      await db.query('UPDATE staff SET disabled = false WHERE id = $1', [w.staff.agentA2]);
+      const one = (await call('regulator', 'GET', `/v1/tenants/${w.tenantB}/stores`)).json().items[0];
+      assert.deepEqual(Object.keys(one).sort(), ['code', 'id', 'name', 'regionCode', 'regionName', 'staffCount', 'tenantId']);
+    });
   });
 }

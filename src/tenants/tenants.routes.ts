@@ -4,9 +4,9 @@
  */
 import { Type } from 'typebox';
 import type { RouteRegistrar } from '../http/app.ts';
-import type { Store, Tenant } from './tenants.repository.ts';
+import type { Store, StoreWithStaff, Tenant } from './tenants.repository.ts';
 import type { TenantsService } from './tenants.service.ts';
-import { maxNameLength, regionCodePattern, storeCodePattern } from './tenants.ts';
+import { maxNameLength, regionCodePattern, regionName, storeCodePattern } from './tenants.ts';
 import { Problem, Uuid } from '../http/schemas.ts';
 
 export interface TenantsRoutesDeps {
@@ -20,7 +20,10 @@ const TenantOut = Type.Object({ id: Uuid, code: Type.String(), name: Type.String
 const StoreOut = Type.Object({
   id: Uuid, tenantId: Uuid, code: Type.String(), name: Type.String(),
   regionCode: Type.Union([Type.String(), Type.Null()], { description: 'GB/T 2260 region code of the store, if known' }),
+  regionName: Type.Union([Type.String(), Type.Null()], { description: 'The name of that division (province, prefecture, county), in Chinese' }),
 });
+const StoreListItem = Type.Object({ ...StoreOut.properties, staffCount: Type.Integer({ description: 'Enabled staff accounts of the store' }) });
+const RegionCode = Type.String({ pattern: regionCodePattern, description: 'A GB/T 2260 division code' });
 const TenantParams = Type.Object({ tenantId: Uuid });
 const StoreParams = Type.Object({ storeId: Uuid });
 
@@ -29,7 +32,7 @@ const security = [{ bearer: [] }];
 const errors = { '4xx': Problem };
 
 const tenantJson = (t: Tenant) => ({ id: t.id, code: t.code, name: t.name, createdAt: t.createdAt.toISOString() });
-const storeJson = (s: Store) => ({ id: s.id, tenantId: s.tenantId, code: s.code, name: s.name, regionCode: s.regionCode });
+const storeJson = (s: Store) => ({ id: s.id, tenantId: s.tenantId, code: s.code, name: s.name, regionCode: s.regionCode, regionName: regionName(s.regionCode) });
 
 export function tenantsRoutes(deps: TenantsRoutesDeps): RouteRegistrar {
   const { tenants } = deps;
@@ -43,8 +46,8 @@ export function tenantsRoutes(deps: TenantsRoutesDeps): RouteRegistrar {
     }, async (req) => tenantJson(await tenants.getTenant(req.principal, req.params.tenantId)));
 
     app.get('/v1/tenants/:tenantId/stores', {
-      schema: { tags, security, summary: 'Stores of an operator (regulator: any; operator admin: its own)', params: TenantParams, response: { 200: Type.Object({ items: Type.Array(StoreOut) }), ...errors } },
-    }, async (req) => ({ items: (await tenants.listStores(req.principal, req.params.tenantId)).map(storeJson) }));
+      schema: { tags, security, summary: 'Stores of an operator (regulator: any; operator admin: its own)', params: TenantParams, response: { 200: Type.Object({ items: Type.Array(StoreListItem) }), ...errors } },
+    }, async (req) => ({ items: (await tenants.listStores(req.principal, req.params.tenantId)).map((s: StoreWithStaff) => ({ ...storeJson(s), staffCount: s.staffCount })) }));
 
     app.post('/v1/tenants/:tenantId/stores', {
       schema: {
@@ -52,7 +55,7 @@ export function tenantsRoutes(deps: TenantsRoutesDeps): RouteRegistrar {
         body: Type.Object({
           code: Type.String({ pattern: storeCodePattern, description: 'Unique within the operator' }),
           name: Name,
-          regionCode: Type.Optional(Type.String({ pattern: regionCodePattern })),
+          regionCode: Type.Optional(RegionCode),
         }, { additionalProperties: false }),
         response: { 201: StoreOut, ...errors },
       },
@@ -63,10 +66,13 @@ export function tenantsRoutes(deps: TenantsRoutesDeps): RouteRegistrar {
 
     app.patch('/v1/stores/:storeId', {
       schema: {
-        tags, security, summary: 'Rename a store (operator admin, own operator)', params: StoreParams,
-        body: Type.Object({ name: Name }, { additionalProperties: false }),
+        tags, security, summary: 'Rename a store or set its region code (operator admin, own operator)', params: StoreParams,
+        body: Type.Object({
+          name: Type.Optional(Name),
+          regionCode: Type.Optional(Type.Union([RegionCode, Type.Null()], { description: 'null clears the region code' })),
+        }, { additionalProperties: false, minProperties: 1 }),
         response: { 200: StoreOut, ...errors },
       },
-    }, async (req) => storeJson(await tenants.renameStore(req.principal, req.params.storeId, req.body.name)));
+    }, async (req) => storeJson(await tenants.updateStore(req.principal, req.params.storeId, req.body)));
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Operator administration: operators (tenants) are created by system code (seed, CLI);
- * an operator admin reads its own operator and lists, creates and renames its stores;
+ * an operator admin reads its own operator and lists, creates and updates (name, region) its stores;
  * a regulator reads every operator and store and changes nothing. Changes are audited.
  */
 import type { Database } from '../db/database.ts';
@@ -9,8 +9,8 @@ import { DomainError } from '../errors/errors.ts';
 import { isUuid } from '../db/ids.ts';
 import { actorOf, assertTenantAccess, requireStaff, type Principal, type StaffPrincipal } from '../staff/principal.ts';
 import type { PolicySettings } from '../policy/policy.ts';
-import { tenantsRepository as repo, type Store, type Tenant } from './tenants.repository.ts';
-import { assertPattern, cleanName, isUniqueViolation, regionCodePattern, storeCodePattern, tenantCodePattern } from './tenants.ts';
+import { tenantsRepository as repo, type Store, type StoreWithStaff, type Tenant } from './tenants.repository.ts';
+import { assertPattern, assertRegionCode, cleanName, isUniqueViolation, storeCodePattern, tenantCodePattern } from './tenants.ts';
 
 export interface TenantsDeps {
   db: Database;
@@ -19,6 +19,8 @@ export interface TenantsDeps {
 
 export interface NewTenantInput { code: string; name: string; policy?: Partial<PolicySettings> }
 export interface NewStoreInput { code: string; name: string; regionCode?: string | undefined }
+/** What an update may change: the name, the region code (null clears it). */
+export interface StoreChange { name?: string | undefined; regionCode?: string | null | undefined }
 
 /** Operator admins (own operator) and regulators (all, read-only) administer operators. */
 function reader(principal: Principal | undefined, tenantId: string): StaffPrincipal {
@@ -70,7 +72,8 @@ export function createTenantsService(deps: TenantsDeps) {
       return existingTenant(tenantId);
     },
 
-    async listStores(principal: Principal | undefined, tenantId: string): Promise<Store[]> {
+    /** The stores of an operator, each with the number of its enabled staff accounts. */
+    async listStores(principal: Principal | undefined, tenantId: string): Promise<StoreWithStaff[]> {
       reader(principal, tenantId);
       await existingTenant(tenantId);
       return repo.listStores(db, tenantId);
@@ -81,7 +84,7 @@ export function createTenantsService(deps: TenantsDeps) {
       const p = requireStaff(principal, ['operator_admin']);
       assertTenantAccess(p, tenantId);
       assertPattern(input.code, storeCodePattern, 'store code');
-      if (input.regionCode !== undefined) assertPattern(input.regionCode, regionCodePattern, 'region code');
+      if (input.regionCode !== undefined) assertRegionCode(input.regionCode);
       const name = cleanName(input.name, 'store');
       const now = clock();
       try {
@@ -100,21 +103,28 @@ export function createTenantsService(deps: TenantsDeps) {
       }
     },
 
-    /** An operator admin renames a store of its own operator; any other store is not found. */
-    async renameStore(principal: Principal | undefined, storeId: string, rawName: string): Promise<Store> {
+    /**
+     * An operator admin renames a store of its own operator and/or sets or clears its region
+     * code; any other store is not found. Each change is audited (`store.renamed`,
+     * `store.region_changed`); an update that changes nothing records nothing.
+     */
+    async updateStore(principal: Principal | undefined, storeId: string, change: StoreChange): Promise<Store> {
       const p = requireStaff(principal, ['operator_admin']);
-      const name = cleanName(rawName, 'store');
+      if (change.name === undefined && change.regionCode === undefined) throw new DomainError('request.invalid', 'Nothing to change: give a name or a region code');
+      const name = change.name === undefined ? undefined : cleanName(change.name, 'store');
+      if (typeof change.regionCode === 'string') assertRegionCode(change.regionCode);
       const now = clock();
       return db.transaction(async (tx) => {
-        const store = isUuid(storeId) ? await repo.getStore(tx, storeId) : undefined;
+        const store = isUuid(storeId) ? await repo.getStoreForUpdate(tx, storeId) : undefined;
         if (!store || store.tenantId !== p.tenantId) throw new DomainError('store.not_found');
-        const renamed = await repo.renameStore(tx, storeId, name);
-        if (!renamed) throw new DomainError('store.not_found');
-        await appendAudit(tx, {
-          tenantId: store.tenantId, actor: actorOf(p), action: 'store.renamed', at: now, subjectType: 'store', subjectId: storeId,
-          details: { from: store.name, to: renamed.name },
-        });
-        return renamed;
+        const next = { name: name ?? store.name, regionCode: change.regionCode === undefined ? store.regionCode : change.regionCode };
+        if (next.name === store.name && next.regionCode === store.regionCode) return store;
+        const updated = await repo.updateStore(tx, storeId, next);
+        if (!updated) throw new DomainError('store.not_found');
+        const audit = { tenantId: store.tenantId, actor: actorOf(p), at: now, subjectType: 'store', subjectId: storeId } as const;
+        if (updated.name !== store.name) await appendAudit(tx, { ...audit, action: 'store.renamed', details: { from: store.name, to: updated.name } });
+        if (updated.regionCode !== store.regionCode) await appendAudit(tx, { ...audit, action: 'store.region_changed', details: { from: store.regionCode, to: updated.regionCode } });
+        return updated;
       });
     },
   };

@@ -3,6 +3,7 @@
  * for HTTP input and for system callers (seed, CLI). The database checks the codes again.
  */
 import { DomainError } from '../errors/errors.ts';
+import { lookupRegion } from '../documents/documents.regions.ts';
 
 /** Lower-case operator code, as in the `tenants.code` CHECK. */
 export const tenantCodePattern = '^[a-z0-9-]{2,32}$';
@@ -24,3 +25,14 @@ export function assertPattern(value: string, pattern: string, what: string): voi
 }
 
 export const isUniqueViolation = (e: unknown): boolean => (e as { code?: string }).code === '23505';
+
+/** A store's region code: six digits that name a GB/T 2260 division (current or historic); request.invalid otherwise. */
+export function assertRegionCode(code: string): void {
+  assertPattern(code, regionCodePattern, 'region code');
+  if (!lookupRegion(code)) throw new DomainError('request.invalid', 'The region code is not a GB/T 2260 division');
+}
+
+/** The division's name (province, prefecture, county), for display; null when there is no code. */
+export function regionName(code: string | null): string | null {
+  return code === null ? null : lookupRegion(code)?.name ?? null;
+}

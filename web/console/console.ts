@@ -8,7 +8,7 @@ import type { I18n } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import type { Role, StaffSession } from '../shared/login.ts';
 
-export type ViewName = 'stats' | 'anomalies' | 'audit' | 'reviews' | 'numbers' | 'policy' | 'campaigns';
+export type ViewName = 'stats' | 'anomalies' | 'audit' | 'reviews' | 'numbers' | 'policy' | 'campaigns' | 'stores' | 'staff' | 'api-keys' | 'blocklist';
 
 export interface Console {
   readonly api: Api;
@@ -37,6 +37,11 @@ export const consoleRoles: readonly Role[] = ['store_manager', 'operator_admin',
 /** Local date-time for tables, in the console's language (with seconds where order matters: the audit log). */
 export function when(c: Console, iso: string, seconds = false): string {
   return new Date(iso).toLocaleString(c.i18n.lang, { dateStyle: 'medium', timeStyle: seconds ? 'medium' : 'short' });
+}
+
+/** A short local date-time for lists that must fit a tablet (2026/11/29 22:20). */
+export function whenShort(c: Console, iso: string): string {
+  return new Date(iso).toLocaleString(c.i18n.lang, { dateStyle: 'short', timeStyle: 'short' });
 }
 
 /** A reason code in plain words where the language table has them, else the code itself. */

@@ -1,6 +1,7 @@
 /**
  * The operator and regulator console: store managers decide manual reviews, operator admins
- * import numbers, set policy and run re-verification campaigns, regulators read statistics,
+ * import numbers, set policy, run re-verification campaigns and administer stores, staff
+ * accounts, partner API keys and the blocklist, regulators read statistics,
  * anomaly flags and the audit log (chain verification, inspection export). This file is the
  * shell: login, header, the menu of the views this role may open, banner, progress overlay,
  * and hash routing (#/view?param=…), so a view can be bookmarked and reloaded.
@@ -19,13 +20,18 @@ import { reviewsView } from './views/reviews.ts';
 import { numbersView } from './views/numbers.ts';
 import { policyView } from './views/policy.ts';
 import { campaignsView } from './views/campaigns.ts';
+import { storesView } from './views/stores.ts';
+import { staffView } from './views/staff.ts';
+import { apiKeysView } from './views/api-keys.ts';
+import { blocklistView } from './views/blocklist.ts';
 import './console.css';
 
 const SESSION_KEY = 'portrait.console.session';
 const views: Record<ViewName, View> = {
   reviews: reviewsView, stats: statsView, anomalies: anomaliesView, audit: auditView, numbers: numbersView, policy: policyView, campaigns: campaignsView,
+  stores: storesView, staff: staffView, 'api-keys': apiKeysView, blocklist: blocklistView,
 };
-const menu: ViewName[] = ['reviews', 'stats', 'anomalies', 'numbers', 'campaigns', 'policy', 'audit'];
+const menu: ViewName[] = ['reviews', 'stats', 'anomalies', 'numbers', 'campaigns', 'policy', 'stores', 'staff', 'api-keys', 'blocklist', 'audit'];
 
 function start(root: HTMLElement): void {
   const i18n = createI18n();
