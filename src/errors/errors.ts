@@ -43,9 +43,11 @@ export const errorCodes = {
   'registration.concurrent_update': { status: 409, title: 'The registration was changed by another request' },
   'registration.face_engine_unavailable': { status: 503, title: 'No face engine is configured; use manual review' },
   'registration.number_unavailable': { status: 409, title: 'The chosen number is not available' },
+  'registration.guardian_same_person': { status: 422, title: 'The guardian must be another person than the one registering' },
   // policy
   'policy.invalid_settings': { status: 400, title: 'The policy settings are not valid' },
   'policy.transfer_disabled': { status: 403, title: 'Number transfer is disabled for this operator' },
+  'policy.guardian_not_adult': { status: 422, title: 'The guardian must be an adult (18 or older), as their document shows' },
   // numbers
   'number.not_found': { status: 404, title: 'Number not found' },
   'number.invalid_state': { status: 409, title: 'The number is not in a state that allows this' },

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultPolicy, evaluateRules, resolvePolicy, type RuleInput } from './policy.ts';
+import { defaultPolicy, evaluateRules, isMinor, resolvePolicy, type RuleInput } from './policy.ts';
 
 const base: RuleInput = {
   policy: defaultPolicy, deploymentCap: 10, age: 30, blocklisted: false,
@@ -36,6 +36,15 @@ test('minors need a verified adult guardian', () => {
   assert.equal(evaluateRules({ ...base, age: 15, guardian: { verified: true, age: 40 } }).passed, true);
   assert.equal(evaluateRules({ ...base, age: 16 }).passed, true, 'exactly 16 is not a minor');
   assert.equal(evaluateRules({ ...base, age: 10, policy: { ...defaultPolicy, minorAgeYears: 0 } }).passed, true, '0 disables the rule');
+  assert.equal(evaluateRules({ ...base, age: undefined }).passed, true, 'a document without a birth date does not make a minor');
+});
+
+test('who is a minor: under the operator\'s age, known from the document', () => {
+  assert.equal(isMinor(15, defaultPolicy), true);
+  assert.equal(isMinor(16, defaultPolicy), false);
+  assert.equal(isMinor(17, { minorAgeYears: 18 }), true);
+  assert.equal(isMinor(10, { minorAgeYears: 0 }), false);
+  assert.equal(isMinor(undefined, defaultPolicy), false);
 });
 
 test('blocklist and expired documents refuse, and every refusal is reported', () => {

@@ -51,6 +51,14 @@ export type RuleRefusal =
   | 'policy.guardian_not_adult'
   | 'policy.document_expired';
 
+/** The age (years) a guardian must have reached, whatever the operator's minor age. */
+export const guardianAdultAgeYears = 18;
+
+/** Whether a person of `age` (from their document) needs a verified guardian at this operator; an unknown age does not. */
+export function isMinor(age: number | undefined, policy: Pick<PolicySettings, 'minorAgeYears'>): boolean {
+  return age !== undefined && age < policy.minorAgeYears;
+}
+
 export interface RuleInput {
   policy: PolicySettings;
   deploymentCap: number;
@@ -77,10 +85,10 @@ export function evaluateRules(input: RuleInput): RuleOutcome {
   if (input.documentExpired) refusals.push('policy.document_expired');
   if (input.activeAtOperator >= input.policy.maxActiveNumbersPerPerson) refusals.push('policy.operator_cap_reached');
   if (input.activeInDeployment >= input.deploymentCap) refusals.push('policy.deployment_cap_reached');
-  const minor = input.age !== undefined && input.age < input.policy.minorAgeYears;
+  const minor = isMinor(input.age, input.policy);
   if (minor) {
     if (!input.guardian?.verified) refusals.push('policy.guardian_required');
-    else if (input.guardian.age === undefined || input.guardian.age < 18) refusals.push('policy.guardian_not_adult');
+    else if (input.guardian.age === undefined || input.guardian.age < guardianAdultAgeYears) refusals.push('policy.guardian_not_adult');
   }
   return {
     passed: refusals.length === 0,

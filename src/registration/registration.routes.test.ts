@@ -94,6 +94,25 @@ describe('registration over HTTP, from login to receipt', () => {
     assert.equal(JSON.stringify(receipt.body).includes(idNumber), false);
   });
 
+  test('a minor\'s registration says a guardian is needed; a guardian refused for who they are leaves it open', async () => {
+    const id = (await call('POST', '/v1/registrations')).body.id;
+    const child = { type: 'cn_resident_id', number: residentId(`${new Date().getUTCFullYear() - 10}0101`, 41), name: '周小' };
+    const doc = await call('POST', `/v1/registrations/${id}/document`, { document: child, source: 'card_reader', idPhoto: img('child chip') });
+    assert.deepEqual([doc.body.document.age, doc.body.guardianRequired, doc.body.guardian], [10, true, null]);
+    const teen = { type: 'cn_resident_id', number: residentId(`${new Date().getUTCFullYear() - 17}0101`, 42), name: '周大' };
+    for (const [code, document] of [['registration.guardian_same_person', child], ['policy.guardian_not_adult', teen]] as const) {
+      const refused = await call('POST', `/v1/registrations/${id}/guardian`, { document, relation: 'parent', method: 'face', idPhoto: img('guardian chip') });
+      assert.equal(refused.status, 422);
+      assert.match(String(refused.type), /^application\/problem\+json/);
+      assert.equal(refused.body.type, `https://portrait.dev/problems/${code}`);
+    }
+    const after = await call('GET', `/v1/registrations/${id}`);
+    assert.deepEqual([after.body.state, after.body.guardianRequired, after.body.guardian], ['document_captured', true, null]);
+    const adult = await call('POST', '/v1/registrations');
+    const grown = await call('POST', `/v1/registrations/${adult.body.id}/document`, { document: { type: 'cn_resident_id', number: residentId('19850412', 43), name: '周成' } });
+    assert.equal(grown.body.guardianRequired, false);
+  });
+
   test('bad requests get problem+json, never a crash', async () => {
     const id = (await call('POST', '/v1/registrations')).body.id;
     const cases: [string, Awaited<ReturnType<typeof call>>][] = [

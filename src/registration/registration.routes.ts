@@ -40,6 +40,9 @@ const View = Type.Object({
   })]),
   faceAttempts: Type.Integer(),
   guardian: Type.Union([Type.Null(), Type.Object({ relation: Type.String(), method: Type.String() })]),
+  guardianRequired: Type.Optional(Type.Boolean({
+    description: 'The document shows a person under the operator\'s minor age: record a verified adult guardian (POST /v1/registrations/{id}/guardian) before the rules are checked, or the rules step ends the registration with policy.guardian_required. (Absent from answers stored for an Idempotency-Key before this field existed.)',
+  })),
   rules: Type.Union([Type.Null(), Type.Record(Type.String(), Type.Unknown())]),
   numberId: Type.Union([Type.String(), Type.Null()]),
 });
@@ -129,6 +132,9 @@ export function registrationRoutes(deps: { registrations: RegistrationService })
       bodyLimit: IMAGE_BODY_LIMIT,
       schema: {
         tags, security, summary: 'Record a minor\'s verified guardian', params: Params, headers: IdemHeaders, response: responses,
+        description: 'The guardian\'s own document, checked first: the person registering is refused (422 registration.guardian_same_person), '
+          + 'and so is a document that does not show an adult (422 policy.guardian_not_adult); the registration stays open. Then face: their document photo '
+          + 'against their own liveness session (a mismatch is 403 verification.failed, and the session is not used up), or manual_review: a store manager in person.',
         body: Type.Object({
           document: Document,
           relation: Type.Union([Type.Literal('parent'), Type.Literal('legal_guardian')]),

@@ -9,7 +9,7 @@ import { DomainError } from '../errors/errors.ts';
 import type { Keyring } from '../privacy/keyring.ts';
 import type { FaceVerifier } from '../face/face.ts';
 import type { StaffPrincipal } from '../staff/principal.ts';
-import { evaluateRules, type PolicySettings } from '../policy/policy.ts';
+import { evaluateRules, guardianAdultAgeYears, type PolicySettings } from '../policy/policy.ts';
 import type { SubscribersRepository } from '../subscribers/subscribers.repository.ts';
 import { ageFromDocument, readDocument, type DocumentInput } from '../subscribers/identity.ts';
 import { numbersRepository } from '../numbers/numbers.repository.ts';
@@ -68,12 +68,19 @@ export function createRuleSteps(deps: { keyring: Keyring; subscribers: Subscribe
 
     /**
      * A minor's guardian: their own document, verified by face (their document photo against the
-     * best frame of their own liveness challenge) or by a store manager in person.
+     * best frame of their own liveness challenge) or by a store manager in person. A guardian who
+     * is the person registering, or whose document does not show an adult, is refused here, before
+     * any face work, and the registration stays open for the right guardian (the rules step would
+     * otherwise end it with `policy.guardian_not_adult`).
      */
     async guardianStep(ctx: Ctx, input: GuardianInput): Promise<RegistrationEvent> {
       requireState(ctx.flow, ...guardianStates);
       const { document, docHmac } = readDocument(keyring, input.document, ctx.now);
-      if (ctx.flow.docHmac && docHmac.equals(ctx.flow.docHmac)) throw new DomainError('request.invalid', 'The guardian must be another person');
+      if (ctx.flow.docHmac && docHmac.equals(ctx.flow.docHmac)) throw new DomainError('registration.guardian_same_person', 'The guardian must be another person');
+      const age = ageFromDocument(document, ctx.now);
+      if (age === undefined || age < guardianAdultAgeYears) {
+        throw new DomainError('policy.guardian_not_adult', age === undefined ? 'The guardian\'s document shows no birth date' : `The guardian must be at least ${guardianAdultAgeYears}`);
+      }
       if (input.method === 'manual_review') {
         if (ctx.principal.role !== 'store_manager') throw new DomainError('auth.forbidden', 'Only a store manager may verify a guardian in person');
       } else {
@@ -88,7 +95,7 @@ export function createRuleSteps(deps: { keyring: Keyring; subscribers: Subscribe
       const subscriberId = await subscribers.upsert(ctx.q, document, docHmac);
       return {
         type: 'add_guardian',
-        guardian: { subscriberId, relation: input.relation, method: input.method, age: ageFromDocument(document, ctx.now), at: ctx.now.toISOString() },
+        guardian: { subscriberId, relation: input.relation, method: input.method, age, at: ctx.now.toISOString() },
       };
     },
 

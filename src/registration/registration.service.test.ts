@@ -225,6 +225,19 @@ for (const target of await testTargets()) {
       assert.equal((await register(svc, live, w.agent, id)).reasonCode, 'policy.operator_cap_reached');
     });
 
+    test('who needs a guardian follows the operator\'s minor age', async () => {
+      const w = await createWorld(db, { numbers: 2, policy: { minorAgeYears: 10 } });
+      const start = async (number: string) => {
+        const r = await svc.start(w.agent);
+        return svc.captureDocument(w.agent, r.id, { type: 'cn_resident_id', number, name: '周一', idPhoto: photo('chip') });
+      };
+      const eleven = await start(residentId('20180315', 29));
+      assert.deepEqual([eleven.document?.age, eleven.guardianRequired], [11, false]);
+      const nine = await start(residentId('20200315', 30));
+      assert.deepEqual([nine.document?.age, nine.guardianRequired], [9, true]);
+      assert.equal((await start(residentId('19900101', 31))).guardianRequired, false);
+    });
+
     test('a blocklisted document is rejected with its reason', async () => {
       const w = await createWorld(db, { numbers: 2 });
       const id = residentId('19650606', 23);
@@ -242,14 +255,24 @@ for (const target of await testTargets()) {
       assert.equal(alone.reasonCode, 'policy.guardian_required');
 
       const r = await svc.start(w.agent);
-      await svc.captureDocument(w.agent, r.id, { type: 'cn_resident_id', number: child, name: '冯小', idPhoto: photo('chip') });
+      const captured = await svc.captureDocument(w.agent, r.id, { type: 'cn_resident_id', number: child, name: '冯小', idPhoto: photo('chip') });
+      assert.equal(captured.guardianRequired, true, 'the view says a guardian is needed before the rules end the registration');
+      assert.equal((await svc.get(w.agent, r.id)).guardianRequired, true);
+      // refused at the guardian step, the registration still open: the person registering, a guardian under 18
       const teen = { type: 'cn_resident_id', number: residentId('20160101', 25), name: '冯大' };
-      assert.equal(await codeOf(svc.addGuardian(w.manager, r.id, { document: { type: 'cn_resident_id', number: child, name: '冯小' }, relation: 'parent', method: 'manual_review' })), 'request.invalid');
-      assert.equal(await codeOf(svc.addGuardian(w.agent, r.id, { document: teen, relation: 'parent', method: 'manual_review' })), 'auth.forbidden');
-      await svc.addGuardian(w.manager, r.id, { document: teen, relation: 'parent', method: 'manual_review' });
+      assert.equal(await codeOf(svc.addGuardian(w.manager, r.id, { document: { type: 'cn_resident_id', number: child, name: '冯小' }, relation: 'parent', method: 'manual_review' })), 'registration.guardian_same_person');
+      assert.equal(await codeOf(svc.addGuardian(w.manager, r.id, { document: teen, relation: 'parent', method: 'manual_review' })), 'policy.guardian_not_adult');
+      const mother = { type: 'cn_resident_id', number: residentId('19850101', 28), name: '冯母' };
+      assert.equal(await codeOf(svc.addGuardian(w.agent, r.id, { document: mother, relation: 'parent', method: 'manual_review' })), 'auth.forbidden');
+      const still = await svc.get(w.agent, r.id);
+      assert.equal(still.state, 'document_captured');
+      assert.equal(still.guardian, null);
+      const recorded = await svc.addGuardian(w.manager, r.id, { document: mother, relation: 'parent', method: 'manual_review' });
+      assert.deepEqual(recorded.guardian, { relation: 'parent', method: 'manual_review' });
+      assert.equal(recorded.state, 'document_captured', 'recording a guardian does not move the registration on');
       await svc.recordConsent(w.agent, r.id, consent);
       await svc.submitFace(w.agent, r.id, { livenessSessionId: await live.pass(w.agent, r.id, photo('live')) });
-      assert.equal((await svc.checkRules(w.agent, r.id)).reasonCode, 'policy.guardian_not_adult');
+      assert.equal((await svc.checkRules(w.agent, r.id)).state, 'rules_passed');
 
       const r2 = await svc.start(w.agent);
       await svc.captureDocument(w.agent, r2.id, { type: 'cn_resident_id', number: child, name: '冯小', idPhoto: photo('chip') });
@@ -262,6 +285,10 @@ for (const target of await testTargets()) {
       assert.equal(await codeOf(svc.addGuardian(w.agent, r2.id, { document: father, relation: 'parent', method: 'face', idPhoto: photo('g-chip'), livenessSessionId: minorsSession })), 'liveness.required');
       const guardiansSession = await live.passGuardian(w.agent, r2.id, photo('g-live'));
       assert.equal(await codeOf(svc.submitFace(w.agent, r2.id, { livenessSessionId: guardiansSession })), 'liveness.required');
+      // a face that does not match the guardian's document is refused, and their session is kept for a corrected document
+      face.next(false);
+      assert.equal(await codeOf(svc.addGuardian(w.agent, r2.id, { document: father, relation: 'parent', method: 'face', idPhoto: photo('g-chip'), livenessSessionId: guardiansSession })), 'verification.failed');
+      assert.equal((await svc.get(w.agent, r2.id)).guardian, null);
       await svc.addGuardian(w.agent, r2.id, { document: father, relation: 'parent', method: 'face', idPhoto: photo('g-chip'), livenessSessionId: guardiansSession });
       assert.equal(face.calls.at(-1)!.livePhoto.toString(), photo('g-live').toString(), 'the guardian\'s best frame is what is matched');
       assert.equal(await codeOf(svc.addGuardian(w.agent, r2.id, { document: father, relation: 'parent', method: 'face', idPhoto: photo('g-chip'), livenessSessionId: guardiansSession })), 'liveness.required', 'used up');

@@ -123,7 +123,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       const event = await decide({ flow, now, q, principal, policy });
       const result = transition(flow, event, now);
       if (!result.ok) throw new DomainError(result.code, result.detail);
-      const view = toView(result.flow, now);
+      const view = toView(result.flow, now, policy);
       const saved = await repo.save(q, result.flow, flow, now,
         { actor: actorOf(principal), action: result.action, details: result.details },
         idem && requestHash ? { key: idem.key, requestHash, response: view } : undefined,
@@ -170,7 +170,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
         const existing = await repo.findIdByCreationKey(db, principal.staffId, creationKey);
         if (existing) return this.get(p, existing);
       }
-      return toView(flow, now);
+      return toView(flow, now, policy);
     },
 
     /** The registration as staff may see it (masked); the read is audited. */
@@ -180,7 +180,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       if (!found) throw new DomainError('registration.not_found');
       assertStoreAccess(principal, found.flow.tenantId, found.flow.storeId);
       await appendAudit(db, { tenantId: found.flow.tenantId, actor: actorOf(principal), action: 'registration.viewed', subjectType: 'registration', subjectId: id });
-      return toView(found.flow, clock());
+      return toView(found.flow, clock(), await policyOf(db, found.flow.tenantId));
     },
 
     captureDocument(p: Principal | undefined, id: string, input: DocumentInput & { idPhoto?: Buffer }, idem?: Idempotency) {
@@ -219,7 +219,8 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       const principal = requireStaff(p, ['store_manager']);
       const flows = await repo.listPendingReview(db, principal.storeId!, 100);
       const now = clock();
-      return flows.map((f) => toView(f, now));
+      const policy = await policyOf(db, principal.tenantId!);
+      return flows.map((f) => toView(f, now, policy));
     },
 
     addGuardian(p: Principal | undefined, id: string, input: Parameters<typeof rules.guardianStep>[1], idem?: Idempotency) {

@@ -4,6 +4,7 @@
  */
 import { maskDocumentNumber, maskName } from '../privacy/mask.ts';
 import { ageFromDocument } from '../subscribers/identity.ts';
+import { isMinor, type PolicySettings } from '../policy/policy.ts';
 import type { RegistrationFlow, RegistrationState } from './registration.ts';
 
 export interface RegistrationView {
@@ -25,11 +26,14 @@ export interface RegistrationView {
   verification: { method: 'face' | 'manual_review'; score?: number; threshold?: number; targetFmr?: number; estimatedFmr?: number } | null;
   faceAttempts: number;
   guardian: { relation: string; method: string } | null;
+  /** The document shows a person under the operator's minor age: a verified adult guardian must be recorded before the rules are checked. */
+  guardianRequired: boolean;
   rules: Record<string, unknown> | null;
   numberId: string | null;
 }
 
-export function toView(f: RegistrationFlow, now: Date): RegistrationView {
+/** The view of `f` at `now`; `policy` is the operator's, which says who is a minor. */
+export function toView(f: RegistrationFlow, now: Date, policy: Pick<PolicySettings, 'minorAgeYears'>): RegistrationView {
   const d = f.document;
   const age = d ? ageFromDocument(d, now) : undefined;
   return {
@@ -50,6 +54,7 @@ export function toView(f: RegistrationFlow, now: Date): RegistrationView {
     } : null,
     faceAttempts: f.faceAttempts,
     guardian: f.guardian ? { relation: f.guardian.relation, method: f.guardian.method } : null,
+    guardianRequired: isMinor(age, policy),
     rules: f.rules ?? null,
     numberId: f.numberId,
   };

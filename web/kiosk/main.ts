@@ -1,8 +1,9 @@
 /**
- * The store kiosk: an agent logs in, captures the customer's document, records the biometric
- * consent, runs the live face check (or sends the customer to manual review), picks a number
- * and prints a masked receipt. This file is the shell: header, step bar, language switch,
- * error banner, progress overlay and the switch between screens (each in `screens/`).
+ * The store kiosk: an agent logs in, captures the customer's document (and, for a minor, verifies
+ * the guardian), records the biometric consent, runs the live face check (or sends the customer to
+ * manual review), picks a number and prints a masked receipt. This file is the shell: header, step
+ * bar, language switch, error banner, progress overlay, the switch between screens (each in
+ * `screens/`), and coming back to the registration in progress after a reload (`resume.ts`).
  */
 import { createApi } from '../shared/api.ts';
 import { h, replace } from '../shared/dom.ts';
@@ -18,6 +19,9 @@ import { cameraScreen } from './screens/camera.ts';
 import { resultScreen, reviewScreen } from './screens/result.ts';
 import { numberScreen } from './screens/number.ts';
 import { receiptScreen } from './screens/receipt.ts';
+import { guardianCameraScreen, guardianResultScreen, guardianScreen } from './screens/guardian.ts';
+import { keepPointer, resume, storedPointer } from './resume.ts';
+import { forgetRegistration } from './screens/shared.ts';
 import './kiosk.css';
 
 const SESSION_KEY = 'portrait.kiosk.session';
@@ -39,11 +43,14 @@ function loginHost(k: Kiosk): LoginHost {
 }
 
 const screens: Record<ScreenName, (k: Kiosk) => HTMLElement> = {
-  login: (k) => loginScreen(loginHost(k)), password: (k) => passwordScreen(loginHost(k)), home: homeScreen, document: documentScreen, consent: consentScreen,
+  login: (k) => loginScreen(loginHost(k)), password: (k) => passwordScreen(loginHost(k)), home: homeScreen, document: documentScreen,
+  guardian: guardianScreen, guardian_camera: guardianCameraScreen, guardian_result: guardianResultScreen, consent: consentScreen,
   camera: cameraScreen, result: resultScreen, review: reviewScreen, number: numberScreen, receipt: receiptScreen,
 };
-const steps: { key: MessageKey; screens: ScreenName[] }[] = [
+/** The steps of a registration; the guardian's only for a minor (`minorOnly`). */
+const steps: { key: MessageKey; screens: ScreenName[]; minorOnly?: true }[] = [
   { key: 'step.document', screens: ['document'] },
+  { key: 'step.guardian', screens: ['guardian', 'guardian_camera', 'guardian_result'], minorOnly: true },
   { key: 'step.consent', screens: ['consent'] },
   { key: 'step.face', screens: ['camera', 'result', 'review'] },
   { key: 'step.number', screens: ['number'] },
@@ -68,11 +75,12 @@ function start(root: HTMLElement): void {
   const { banner, overlay } = feedback;
   const main = h('main', { id: 'screen', tabindex: '-1' });
   replace(root, header, stepBar, banner, main, overlay);
+  const pointer = storedPointer();
 
   function logout(callServer = true): void {
     if (callServer && state.session) void api.request('POST', '/v1/auth/logout').catch(() => undefined);
     delete state.session;
-    delete state.registration;
+    forgetRegistration(k);
     sessionStorage.removeItem(SESSION_KEY);
     k.go('login');
   }
@@ -87,10 +95,13 @@ function start(root: HTMLElement): void {
         h('button', { type: 'button', class: 'ghost', lang: other, disabled: locked, onclick: () => { i18n.set(other); k.go(current); } }, t('lang.switch')),
         s && current !== 'login' && current !== 'password' ? h('button', { type: 'button', class: 'ghost', disabled: locked, onclick: () => logout() }, t('action.logout')) : null,
       ));
-    const at = steps.findIndex((st) => st.screens.includes(current));
+    const r = state.registration;
+    const shown = steps.filter((st) => !st.minorOnly || r?.guardianRequired === true || (r?.guardian ?? null) !== null);
+    // a registration found ended (after a reload) is at no step
+    const at = current === 'result' && state.outcome?.kind === 'ended' ? -1 : shown.findIndex((st) => st.screens.includes(current));
     stepBar.hidden = at < 0;
     stepBar.setAttribute('aria-label', t('step.label'));
-    replace(stepBar, steps.map((st, i) => h('li', { class: i < at ? 'done' : i === at ? 'now' : '', 'aria-current': i === at ? 'step' : null },
+    replace(stepBar, shown.map((st, i) => h('li', { class: i < at ? 'done' : i === at ? 'now' : '', 'aria-current': i === at ? 'step' : null },
       h('span', { class: 'dot' }, String(i + 1)), t(st.key))));
   }
 
@@ -102,10 +113,14 @@ function start(root: HTMLElement): void {
       locked = false;
       if (screen !== 'login' && !state.session) screen = 'login';
       if (state.session && screen !== 'login') sessionStorage.setItem(SESSION_KEY, JSON.stringify(state.session));
+      keepPointer(state);
+      if (state.resumed && state.resumed.screen !== screen) delete state.resumed;
       current = screen;
       k.clearProblem();
       renderHeader();
-      replace(main, screens[screen](k));
+      // after a reload: where the kiosk came back to, and what has to be captured again
+      const note = state.resumed ? h('div', { class: 'note resumed', role: 'status' }, state.resumed.notes.map((n) => h('p', null, t(n)))) : null;
+      replace(main, note, screens[screen](k));
       document.title = `${t(`title.${screen}`)} · ${t('app.title')}`;
       const first = main.querySelector<HTMLElement>('[autofocus], input:not([type=hidden]), select, textarea');
       (first ?? main).focus();
@@ -120,7 +135,13 @@ function start(root: HTMLElement): void {
     },
   };
 
-  k.go(state.session ? (state.session.staff.mustChangePassword ? 'password' : 'home') : 'login');
+  if (state.session && !state.session.staff.mustChangePassword && pointer) {
+    current = 'home';
+    renderHeader();
+    void resume(k, pointer);
+  } else {
+    k.go(state.session ? (state.session.staff.mustChangePassword ? 'password' : 'home') : 'login');
+  }
 }
 
 start(document.getElementById('app')!);

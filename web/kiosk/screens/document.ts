@@ -6,7 +6,8 @@
 import { h } from '../../shared/dom.ts';
 import { idempotencyKey } from '../../shared/api.ts';
 import { documentEntry, type DocumentBody } from '../../shared/document-entry.ts';
-import type { Kiosk, RegistrationView } from '../kiosk.ts';
+import { needsGuardian, type Kiosk, type RegistrationView } from '../kiosk.ts';
+import { forgetRegistration } from './shared.ts';
 
 function submit(k: Kiosk, body: DocumentBody): void {
   const id = k.state.registration!.id;
@@ -17,7 +18,7 @@ function submit(k: Kiosk, body: DocumentBody): void {
     if (!r) return;
     k.state.registration = r;
     k.state.documentPhoto = body.idPhoto !== undefined;
-    k.go('consent');
+    k.go(needsGuardian(r) ? 'guardian' : 'consent');
   });
 }
 
@@ -33,6 +34,6 @@ export function cancelButton(k: Kiosk): HTMLElement {
     const id = k.state.registration?.id;
     if (!id) { k.go('home'); return; }
     void k.busy(k.t('cancel.busy'), () => k.api.request('POST', `/v1/registrations/${id}/cancel`, { reason: 'customer_left' }, { idempotencyKey: idempotencyKey('cancel') }))
-      .then((r) => { if (r !== undefined) { delete k.state.registration; k.go('home'); } });
+      .then((r) => { if (r !== undefined) { forgetRegistration(k); k.go('home'); } });
   } }, k.t('cancel.button'));
 }

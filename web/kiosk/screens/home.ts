@@ -2,16 +2,15 @@
 import { h } from '../../shared/dom.ts';
 import { idempotencyKey } from '../../shared/api.ts';
 import type { Kiosk, RegistrationView } from '../kiosk.ts';
+import { forgetRegistration } from './shared.ts';
 
 export function homeScreen(k: Kiosk): HTMLElement {
   const begin = h('button', { type: 'button', class: 'primary big', autofocus: true, onclick: () => {
     void k.busy(k.t('home.busy'), () => k.api.request<RegistrationView>('POST', '/v1/registrations', undefined, { idempotencyKey: idempotencyKey('start') }))
       .then((r) => {
         if (!r) return;
+        forgetRegistration(k);
         k.state.registration = r;
-        k.state.challenges = 0;
-        delete k.state.outcome;
-        delete k.state.receipt;
         k.go('document');
       });
   } }, k.t('home.start'));
@@ -20,6 +19,7 @@ export function homeScreen(k: Kiosk): HTMLElement {
     h('p', { class: 'lead' }, k.t('home.lead')),
     h('ol', { class: 'journey' },
       h('li', null, k.t('home.step.document')),
+      h('li', null, k.t('home.step.guardian')),
       h('li', null, k.t('home.step.consent')),
       h('li', null, k.t('home.step.face')),
       h('li', null, k.t('home.step.number')),

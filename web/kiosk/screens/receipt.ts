@@ -2,6 +2,7 @@
 import { h } from '../../shared/dom.ts';
 import type { Kiosk } from '../kiosk.ts';
 import { groupMsisdn } from './number.ts';
+import { forgetRegistration } from './shared.ts';
 
 export function receiptScreen(k: Kiosk): HTMLElement {
   const r = k.state.receipt;
@@ -19,11 +20,12 @@ export function receiptScreen(k: Kiosk): HTMLElement {
         row(k.t('receipt.document'), k.i18n.maybe(`doctype.${r.subscriber.documentType}`) ?? r.subscriber.documentType),
         row(k.t('receipt.document_number'), r.subscriber.maskedNumber, 'mono'),
         row(k.t('receipt.verified_by'), k.i18n.maybe(`verification.${r.verification}`) ?? r.verification),
+        r.guardian ? row(k.t('receipt.guardian'), k.t('receipt.guardian.verified')) : null,
         row(k.t('receipt.store'), `${r.store.name} (${r.store.code})`),
         row(k.t('receipt.time'), when),
         row(k.t('receipt.reference'), r.registrationId, 'mono small')),
       h('p', { class: 'fine' }, k.t('receipt.fine'))),
     h('div', { class: 'actions no-print' },
       h('button', { type: 'button', class: 'primary big', autofocus: true, onclick: () => window.print() }, k.t('receipt.print')),
-      h('button', { type: 'button', class: 'secondary big', onclick: () => { delete k.state.registration; delete k.state.receipt; k.go('home'); } }, k.t('receipt.next'))));
+      h('button', { type: 'button', class: 'secondary big', onclick: () => { forgetRegistration(k); k.go('home'); } }, k.t('receipt.next'))));
 }

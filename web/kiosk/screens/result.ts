@@ -7,7 +7,7 @@ import { h } from '../../shared/dom.ts';
 import { reasonList } from '../../shared/live-check.ts';
 import type { Kiosk, Outcome, RegistrationView } from '../kiosk.ts';
 import { cancelButton } from './document.ts';
-import { checkRulesThenNumber, documentSummary, requestManualReview } from './shared.ts';
+import { checkRulesThenNumber, documentSummary, endedOutcome, forgetRegistration, requestManualReview } from './shared.ts';
 
 const MAX_FACE_ATTEMPTS = 3;
 const MAX_CHALLENGES = 5;
@@ -17,7 +17,7 @@ const SLOW_GAP_MS = 250;
 function body(k: Kiosk, o: Outcome): { ok: boolean; title: string; content: (HTMLElement | null)[]; actions: HTMLElement[] } {
   const retry = (label = k.t('result.retry')) => h('button', { type: 'button', class: 'primary big', disabled: k.state.challenges >= MAX_CHALLENGES, onclick: () => k.go('camera') }, label);
   const manual = () => h('button', { type: 'button', class: 'secondary big', onclick: () => requestManualReview(k) }, k.t('result.manual'));
-  const home = () => h('button', { type: 'button', class: 'primary big', onclick: () => { delete k.state.registration; k.go('home'); } }, k.t('result.new'));
+  const home = () => h('button', { type: 'button', class: 'primary big', autofocus: true, onclick: () => { forgetRegistration(k); k.go('home'); } }, k.t('result.new'));
   switch (o.kind) {
     case 'face_matched':
       return {
@@ -45,6 +45,12 @@ function body(k: Kiosk, o: Outcome): { ok: boolean; title: string; content: (HTM
         content: [h('p', { class: 'lead' }, k.i18n.maybe(`reason.${o.reason}`) ?? o.reason), h('p', { class: 'next' }, k.i18n.maybe(`reason.${o.reason}.next`) ?? k.t('result.rejected.next'))],
         actions: [home()],
       };
+    case 'ended':
+      return {
+        ok: false, title: k.t(`result.ended.${o.state}`),
+        content: [h('p', { class: 'next' }, k.t('result.ended.next'))],
+        actions: [home()],
+      };
   }
 }
 
@@ -52,7 +58,7 @@ export function resultScreen(k: Kiosk): HTMLElement {
   const o = k.state.outcome;
   if (!o) return h('section', { class: 'card' }, h('p', null, k.t('result.none')));
   const b = body(k, o);
-  const ended = o.kind === 'rejected';
+  const ended = o.kind === 'rejected' || o.kind === 'ended';
   return h('section', { class: `card result ${b.ok ? 'pass' : 'fail'}` },
     h('div', { class: 'verdict', 'aria-hidden': 'true' }, b.ok ? '✓' : '✗'),
     h('h1', null, b.title),
@@ -73,7 +79,7 @@ export function reviewScreen(k: Kiosk): HTMLElement {
       k.state.registration = r;
       if (r.state === 'face_verified') { checkRulesThenNumber(k); return; }
       if (r.state === 'rejected' || r.state === 'expired' || r.state === 'cancelled') {
-        k.state.outcome = { kind: 'rejected', reason: r.reasonCode ?? r.state };
+        k.state.outcome = endedOutcome(r);
         k.go('result');
         return;
       }

@@ -1,7 +1,7 @@
-/** Pieces several kiosk screens use: the masked document line, manual review, the rules check. */
+/** Pieces several kiosk screens use: the masked document line, manual review, the rules check, forgetting a registration. */
 import { h } from '../../shared/dom.ts';
 import { idempotencyKey } from '../../shared/api.ts';
-import type { Kiosk, RegistrationView } from '../kiosk.ts';
+import { needsGuardian, type Kiosk, type Outcome, type RegistrationView } from '../kiosk.ts';
 
 /** The captured document, masked: what the agent and the customer see after entry. */
 export function documentSummary(k: Kiosk): HTMLElement | null {
@@ -23,8 +23,12 @@ export function requestManualReview(k: Kiosk): void {
     });
 }
 
-/** After the person is verified: the operator's rules (caps, blocklist, minors), then the number. */
+/**
+ * After the person is verified: the operator's rules (caps, blocklist, minors), then the number.
+ * A minor's guardian comes first: the rules step would end the registration without one.
+ */
 export function checkRulesThenNumber(k: Kiosk): void {
+  if (needsGuardian(k.state.registration)) { k.go('guardian'); return; }
   const id = k.state.registration!.id;
   void k.busy(k.t('rules.busy'), () => k.api.request<RegistrationView>('POST', `/v1/registrations/${id}/rules`, undefined, { idempotencyKey: idempotencyKey('rules') }))
     .then((r) => {
@@ -34,4 +38,15 @@ export function checkRulesThenNumber(k: Kiosk): void {
       k.state.outcome = { kind: 'rejected', reason: r.reasonCode ?? 'policy.refused' };
       k.go('result');
     });
+}
+
+/** What the result screen says of a registration that has ended. */
+export function endedOutcome(r: RegistrationView): Outcome {
+  return r.state === 'expired' || r.state === 'cancelled' ? { kind: 'ended', state: r.state } : { kind: 'rejected', reason: r.reasonCode ?? 'policy.refused' };
+}
+
+/** Lets go of the registration in the page (the next customer, or it ended): nothing of it stays in memory or in the browser. */
+export function forgetRegistration(k: Kiosk): void {
+  for (const key of ['registration', 'documentPhoto', 'outcome', 'receipt', 'guardian', 'resumed'] as const) delete k.state[key];
+  k.state.challenges = 0;
 }
