@@ -9,7 +9,7 @@ import { createApi } from '../shared/api.ts';
 import { h, replace } from '../shared/dom.ts';
 import { createI18n, type Lang } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
-import { createFeedback } from '../shared/feedback.ts';
+import { createFeedback, createScreens } from '../shared/feedback.ts';
 import type { Kiosk, KioskState, ScreenName, StaffSession } from './kiosk.ts';
 import { loginScreen, passwordScreen, type LoginHost } from '../shared/login.ts';
 import { homeScreen } from './screens/home.ts';
@@ -61,7 +61,7 @@ function start(root: HTMLElement): void {
   const i18n = createI18n();
   const stored = sessionStorage.getItem(SESSION_KEY);
   const state: KioskState = { challenges: 0, ...(stored ? { session: JSON.parse(stored) as StaffSession } : {}) };
-  let current: ScreenName = 'login', leaving: (() => void)[] = [], locked = false;
+  let current: ScreenName = 'login', locked = false;
 
   const api = createApi({
     token: () => state.session?.token,
@@ -75,6 +75,7 @@ function start(root: HTMLElement): void {
   const { banner, overlay } = feedback;
   const main = h('main', { id: 'screen', tabindex: '-1' });
   replace(root, header, stepBar, banner, main, overlay);
+  const switcher = createScreens(feedback, main, header);
   const pointer = storedPointer();
 
   function logout(callServer = true): void {
@@ -108,30 +109,21 @@ function start(root: HTMLElement): void {
   const k: Kiosk = {
     api, i18n, state, t,
     go(screen) {
-      for (const fn of leaving) fn();
-      leaving = [];
       locked = false;
       if (screen !== 'login' && !state.session) screen = 'login';
       if (state.session && screen !== 'login') sessionStorage.setItem(SESSION_KEY, JSON.stringify(state.session));
       keepPointer(state);
       if (state.resumed && state.resumed.screen !== screen) delete state.resumed;
       current = screen;
-      k.clearProblem();
       renderHeader();
       // after a reload: where the kiosk came back to, and what has to be captured again
       const note = state.resumed ? h('div', { class: 'note resumed', role: 'status' }, state.resumed.notes.map((n) => h('p', null, t(n)))) : null;
-      replace(main, note, screens[screen](k));
-      document.title = `${t(`title.${screen}`)} · ${t('app.title')}`;
-      const first = main.querySelector<HTMLElement>('[autofocus], input:not([type=hidden]), select, textarea');
-      (first ?? main).focus();
+      switcher.show(`${t(`title.${screen}`)} · ${t('app.title')}`, () => [note, screens[screen](k)]);
     },
-    onLeave(fn) { leaving.push(fn); },
-    problem: (e) => feedback.problem(e),
-    clearProblem: () => feedback.clearProblem(),
-    busy: (label, work) => feedback.busy(label, work),
+    onLeave: switcher.onLeave, problem: switcher.problem, clearProblem: switcher.clearProblem, busy: switcher.busy,
     lock(on) {
       locked = on;
-      for (const b of header.querySelectorAll('button')) b.disabled = on;
+      switcher.lock(on);
     },
   };
 

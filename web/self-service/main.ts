@@ -9,7 +9,7 @@ import { createApi } from '../shared/api.ts';
 import { h, replace } from '../shared/dom.ts';
 import { createI18n, type Lang } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
-import { createFeedback } from '../shared/feedback.ts';
+import { createFeedback, createScreens } from '../shared/feedback.ts';
 import type { ScreenName, SelfService, SelfServiceState } from './self-service.ts';
 import { startScreen } from './screens/start.ts';
 import { documentScreen } from './screens/document.ts';
@@ -25,13 +25,14 @@ const screens: Record<ScreenName, (s: SelfService) => HTMLElement> = {
 function start(root: HTMLElement): void {
   const i18n = createI18n('person');
   const state: SelfServiceState = {};
-  let current: ScreenName = 'start', leaving: (() => void)[] = [];
+  let current: ScreenName = 'start';
   const api = createApi({ token: () => undefined });
   const t = (key: MessageKey, vars?: Record<string, string | number>) => i18n.t(key, vars);
   const feedback = createFeedback(i18n);
   const header = h('header', { class: 'bar' });
   const main = h('main', { id: 'screen', tabindex: '-1' });
   replace(root, header, feedback.banner, main, feedback.overlay);
+  const switcher = createScreens(feedback, main, header);
 
   function renderHeader(): void {
     const other: Lang = i18n.lang === 'zh-CN' ? 'en' : 'zh-CN';
@@ -44,22 +45,12 @@ function start(root: HTMLElement): void {
 
   const s: SelfService = {
     api, i18n, state, t,
+    onLeave: switcher.onLeave, problem: switcher.problem, clearProblem: switcher.clearProblem, busy: switcher.busy, lock: switcher.lock,
     go(screen) {
-      for (const fn of leaving) fn();
-      leaving = [];
       current = screen;
-      feedback.clearProblem();
       renderHeader();
-      replace(main, screens[screen](s));
-      document.title = `${t(`self.title.${screen}`)} · ${t('self.app')}`;
-      const first = main.querySelector<HTMLElement>('[autofocus], input:not([type=hidden]), select, textarea');
-      (first ?? main).focus();
+      switcher.show(`${t(`self.title.${screen}`)} · ${t('self.app')}`, () => [screens[screen](s)]);
     },
-    onLeave(fn) { leaving.push(fn); },
-    problem: (e) => feedback.problem(e),
-    clearProblem: () => feedback.clearProblem(),
-    busy: (label, work) => feedback.busy(label, work),
-    lock(on) { for (const b of header.querySelectorAll('button')) b.disabled = on; },
     reset() {
       for (const key of Object.keys(state) as (keyof SelfServiceState)[]) delete state[key];
       s.go('start');

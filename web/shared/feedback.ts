@@ -75,3 +75,29 @@ export interface ScreenHost {
   /** Disables navigation (language, logout, cancel) while the camera captures. */
   lock(locked: boolean): void;
 }
+
+/**
+ * The screen switch of an app made of screens (kiosk, self-service): `show` ends the current
+ * screen (its leave callbacks: the camera is closed), clears the banner, builds the new screen into
+ * `main`, titles the page and gives the focus to the first field (or the screen itself), for the
+ * keyboard and screen readers. `header` holds the buttons `lock` disables while the camera captures.
+ */
+export function createScreens(feedback: Feedback, main: HTMLElement, header: HTMLElement): ScreenHost & { show(title: string, build: () => (HTMLElement | null)[]): void } {
+  let leaving: (() => void)[] = [];
+  return {
+    show(title, build) {
+      for (const fn of leaving) fn();
+      leaving = [];
+      feedback.clearProblem();
+      replace(main, ...build()); // built after the old screen has ended: the new one registers its own leave callbacks
+      document.title = title;
+      const first = main.querySelector<HTMLElement>('[autofocus], input:not([type=hidden]), select, textarea');
+      (first ?? main).focus();
+    },
+    onLeave(fn) { leaving.push(fn); },
+    problem: (e) => feedback.problem(e),
+    clearProblem: () => feedback.clearProblem(),
+    busy: (label, work) => feedback.busy(label, work),
+    lock(on) { for (const b of header.querySelectorAll('button')) b.disabled = on; },
+  };
+}

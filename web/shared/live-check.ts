@@ -7,7 +7,7 @@
  */
 import { h, replace } from './dom.ts';
 import type { Api } from './api.ts';
-import type { Busy } from './feedback.ts';
+import type { Busy, ScreenHost } from './feedback.ts';
 import type { Lang } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { captureFrames, closeCamera, framesUpload, openCamera, type Capture } from '../liveness/capture.ts';
@@ -73,6 +73,24 @@ function ovalOverlay(): SVGSVGElement {
   svg.append(shade, ring);
   return svg;
 }
+
+/** An app's screen host, as the kiosk and the self-service app give it to their screens. */
+export interface AppScreenHost extends ScreenHost {
+  readonly api: Api;
+  readonly i18n: { readonly lang: Lang };
+  t(key: MessageKey, vars?: Record<string, string | number>): string;
+}
+
+/** What every live check takes from the app it is in unchanged: its API, language, banner, overlay and screen changes. */
+export function liveCheckBasics(app: AppScreenHost): Pick<LiveCheckHost, 'api' | 't' | 'lang' | 'busy' | 'problem' | 'clearProblem' | 'onLeave'> {
+  return {
+    api: app.api, t: app.t, lang: () => app.i18n.lang, busy: (label, work) => app.busy(label, work),
+    problem: (e) => app.problem(e), clearProblem: () => app.clearProblem(), onLeave: (fn) => app.onLeave(fn),
+  };
+}
+
+/** The longest gap between two captured frames, in ms (a busy device shows in it). */
+export const longestGapMs = (capture: Capture): number => Math.max(0, ...capture.frames.slice(1).map((f, i) => f.t - capture.frames[i]!.t));
 
 /** The preview, guidance, status and start button, laid out in two columns (`.capture`); `buttons` go under the start button. */
 export function liveCheck(host: LiveCheckHost, buttons: HTMLElement[] = []): HTMLElement {

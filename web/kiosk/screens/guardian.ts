@@ -10,18 +10,13 @@
 import { h } from '../../shared/dom.ts';
 import { ApiError, idempotencyKey } from '../../shared/api.ts';
 import { documentEntry, type DocumentBody } from '../../shared/document-entry.ts';
-import { liveCheck, reasonList, type Challenge } from '../../shared/live-check.ts';
 import { Notice } from '../../shared/problems.ts';
 import { maskDocumentNumber, maskName } from '../../../src/privacy/mask.ts';
 import type { GuardianEntry, GuardianState, Kiosk, RegistrationView } from '../kiosk.ts';
 import { cancelButton } from './document.ts';
 import { continueRegistration } from '../resume.ts';
-import { documentSummary } from './shared.ts';
+import { MAX_CHALLENGES, documentSummary, kioskLiveCheck, livenessRefusal } from './shared.ts';
 
-/** How many challenges a registration may start, the customer's and the guardian's together (the server's limit). */
-const MAX_CHALLENGES = 5;
-/** A capture with a longer pause between two pictures was taken by a busy computer (the helper asks for one every 100 ms). */
-const SLOW_GAP_MS = 250;
 /** Refusals of the guardian's document itself: the agent corrects it, and a passed live check is kept for it. */
 const DOCUMENT_REFUSALS = new Set(['document.invalid', 'registration.guardian_same_person', 'policy.guardian_not_adult', 'request.invalid']);
 
@@ -128,38 +123,20 @@ export function guardianScreen(k: Kiosk): HTMLElement {
 
 /** The guardian's own live check; when live, the server matches it against their document photo and records them. */
 export function guardianCameraScreen(k: Kiosk): HTMLElement {
-  const reg = k.state.registration!;
   const g = guardianState(k);
   if (!g.entry) return guardianScreen(k); // their document first: the check is matched against its photo
   const back = h('button', { type: 'button', class: 'secondary', onclick: () => k.go('guardian') }, k.t('guardian.camera.back'));
-  const check = liveCheck({
-    api: k.api, t: k.t, lang: () => k.i18n.lang, busy: (label, work) => k.busy(label, work),
-    problem: (e) => k.problem(e), clearProblem: () => k.clearProblem(), onLeave: (fn) => k.onLeave(fn),
-    texts: { lead: 'guardian.camera.lead', capturing: 'guardian.camera.capturing' },
-    capturing(on) {
-      k.lock(on);
-      back.disabled = on;
+  const check = kioskLiveCheck(k, {
+    path: 'guardian/liveness', texts: { lead: 'guardian.camera.lead', capturing: 'guardian.camera.capturing' }, button: back,
+    refused(reasons, maxGapMs) {
+      g.outcome = { kind: 'liveness_failed', reasons, maxGapMs };
+      k.go('guardian_result');
     },
-    async challenge() {
-      const c = await k.api.request<Challenge>('POST', `/v1/registrations/${reg.id}/guardian/liveness`, {}, { idempotencyKey: idempotencyKey('guardian-liveness') });
-      k.state.challenges++;
-      return c;
-    },
-    ready() {
-      const left = MAX_CHALLENGES - k.state.challenges;
-      return { text: left > 0 ? k.t('camera.ready', { left }) : k.t('camera.no_attempts'), canStart: left > 0 };
-    },
-    async analysed(result, capture) {
-      if (!result.live) {
-        const maxGapMs = Math.max(0, ...capture.frames.slice(1).map((f, i) => f.t - capture.frames[i]!.t));
-        g.outcome = { kind: 'liveness_failed', reasons: result.reasons, maxGapMs };
-        k.go('guardian_result');
-        return;
-      }
+    async passed(result) {
       g.passedSession = result.sessionId;
       await record(k, 'face');
     },
-  }, [back]);
+  });
   return h('section', { class: 'card wide' },
     h('h1', null, k.t('guardian.camera.title')),
     guardianLine(k, g),
@@ -186,9 +163,7 @@ export function guardianResultScreen(k: Kiosk): HTMLElement {
     }
     case 'liveness_failed':
       title = k.t('guardian.liveness.title');
-      content = [h('p', { class: 'lead' }, k.t('guardian.liveness.lead')), reasonList((key) => k.i18n.maybe(key), o.reasons),
-        o.maxGapMs > SLOW_GAP_MS ? h('p', { class: 'note warn slow' }, k.t('result.slow_capture', { ms: Math.round(o.maxGapMs) })) : null,
-        h('p', { class: 'next' }, k.state.challenges >= MAX_CHALLENGES ? k.t('guardian.no_more') : k.t('guardian.liveness.next', { left: MAX_CHALLENGES - k.state.challenges }))];
+      content = livenessRefusal(k, o.reasons, o.maxGapMs, { lead: 'guardian.liveness.lead', next: 'guardian.liveness.next', noMore: 'guardian.no_more' });
       actions = [retry, fix, inPerson];
       break;
     case 'no_match':

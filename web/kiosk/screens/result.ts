@@ -4,15 +4,11 @@
  * decision in manual review.
  */
 import { h } from '../../shared/dom.ts';
-import { reasonList } from '../../shared/live-check.ts';
 import type { Kiosk, Outcome, RegistrationView } from '../kiosk.ts';
 import { cancelButton } from './document.ts';
-import { checkRulesThenNumber, documentSummary, endedOutcome, forgetRegistration, requestManualReview } from './shared.ts';
+import { MAX_CHALLENGES, checkRulesThenNumber, documentSummary, endedOutcome, forgetRegistration, livenessRefusal, requestManualReview } from './shared.ts';
 
 const MAX_FACE_ATTEMPTS = 3;
-const MAX_CHALLENGES = 5;
-/** A capture with a longer pause between two pictures was taken by a busy computer (the helper asks for one every 100 ms). */
-const SLOW_GAP_MS = 250;
 
 function body(k: Kiosk, o: Outcome): { ok: boolean; title: string; content: (HTMLElement | null)[]; actions: HTMLElement[] } {
   const retry = (label = k.t('result.retry')) => h('button', { type: 'button', class: 'primary big', disabled: k.state.challenges >= MAX_CHALLENGES, onclick: () => k.go('camera') }, label);
@@ -28,9 +24,7 @@ function body(k: Kiosk, o: Outcome): { ok: boolean; title: string; content: (HTM
     case 'liveness_failed':
       return {
         ok: false, title: k.t('result.liveness.title'),
-        content: [h('p', { class: 'lead' }, k.t('result.liveness.lead')), reasonList((key) => k.i18n.maybe(key), o.reasons),
-          o.maxGapMs > SLOW_GAP_MS ? h('p', { class: 'note warn slow' }, k.t('result.slow_capture', { ms: Math.round(o.maxGapMs) })) : null,
-          h('p', { class: 'next' }, k.state.challenges >= MAX_CHALLENGES ? k.t('result.no_more') : k.t('result.liveness.next', { left: MAX_CHALLENGES - k.state.challenges }))],
+        content: livenessRefusal(k, o.reasons, o.maxGapMs, { lead: 'result.liveness.lead', next: 'result.liveness.next', noMore: 'result.no_more' }),
         actions: [retry(), manual()],
       };
     case 'face_no_match':

@@ -4,7 +4,7 @@
  * refused liveness check is explained above the camera, reason by reason, and may be retried.
  */
 import { h, replace } from '../../shared/dom.ts';
-import { liveCheck, reasonList, type Challenge } from '../../shared/live-check.ts';
+import { liveCheck, liveCheckBasics, reasonList, type Challenge } from '../../shared/live-check.ts';
 import { maskDocumentNumber, maskName } from '../../../src/privacy/mask.ts';
 import { stepOf, type SelfService } from '../self-service.ts';
 import { lookUp } from './numbers.ts';
@@ -26,8 +26,7 @@ export function checkScreen(s: SelfService): HTMLElement {
   const refusal = h('div', { class: 'refusal', 'aria-live': 'polite' });
   const back = h('button', { type: 'button', class: 'secondary', onclick: () => s.go('document') }, s.t('self.back'));
   const check = liveCheck({
-    api: s.api, t: s.t, lang: () => s.i18n.lang, busy: (label, work) => s.busy(label, work),
-    problem: (e) => s.problem(e), clearProblem: () => s.clearProblem(), onLeave: (fn) => s.onLeave(fn),
+    ...liveCheckBasics(s),
     texts: { lead: 'self.check.lead', capturing: 'self.check.capturing' },
     capturing(on) {
       s.lock(on);
