@@ -40,6 +40,8 @@ const harnessFace: FaceVerifier = {
 interface Result {
   database: string; registrations: number; seconds: number; perSecond: number; p50Ms: number; p95Ms: number;
   statementsPerRegistration: number; floorInsertsPerSecond: number; auditEvents: number; chainOk: boolean;
+  /** Statements of each step of one registration, counted in the warm-up (one registration at a time). */
+  statementsPerStep: Record<string, number>;
 }
 
 /** Counts the round trips the service makes (a transaction's BEGIN and COMMIT count as two). */
@@ -79,32 +81,43 @@ async function run(name: string, rawDb: Database): Promise<Result> {
   const world = await createWorld(db, { numbers: count + 100, firstMsisdn: 13900000000, policy: {} });
   const liveness = createLivenessService({ db, keyring, clock: () => new Date(), checker: scriptedLivenessChecker({ testHarness: true }) });
   const svc = createRegistrationService({ db, keyring, clock: () => new Date(), face: harnessFace, liveness, deploymentCap: 10 });
-  const sequencer = startSequencer(db, { intervalMs: 100, log: { error: (o, m) => console.error(m, o) } });
+  // on the uncounted connection: its statements are the sequencer's, not the registrations'
+  const sequencer = startSequencer(rawDb, { intervalMs: 100, log: { error: (o, m) => console.error(m, o) } });
   const live = Buffer.from('live');
   const chip = Buffer.from('chip');
   const latencies: number[] = [];
   let next = 0;
   let completed = 0;
 
+  const perStep: Record<string, number> = {};
+  let alone = true;
+  /** Runs a step; while registrations run one at a time (the warm-up), also notes how many statements it made. */
+  async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
+    const before = counted.count();
+    const out = await run();
+    if (alone) perStep[name] = counted.count() - before;
+    return out;
+  }
+
   async function one(i: number): Promise<void> {
     const t0 = performance.now();
     const a = world.agent;
-    const r = await svc.start(a);
-    await svc.captureDocument(a, r.id, { type: 'cn_resident_id', number: residentId(`19${String(50 + (i % 50)).padStart(2, '0')}0101`, i % 1000, String(110101 + Math.floor(i / 1000))), name: '测试用户', idPhoto: chip });
-    await svc.recordConsent(a, r.id, { biometric: true, textVersion: currentConsentVersion, locale: 'zh-CN' });
-    const challenge = await liveness.createForRegistration(a, r.id);
-    await liveness.submitFrames(a, challenge.sessionId, challenge.nonce, harnessFrames(live, 15));
-    await svc.submitFace(a, r.id, { livenessSessionId: challenge.sessionId });
-    await svc.checkRules(a, r.id);
-    await svc.assignNumber(a, r.id);
-    const done = await svc.complete(a, r.id);
+    const r = await step('start', () => svc.start(a));
+    await step('document', () => svc.captureDocument(a, r.id, { type: 'cn_resident_id', number: residentId(`19${String(50 + (i % 50)).padStart(2, '0')}0101`, i % 1000, String(110101 + Math.floor(i / 1000))), name: '测试用户', idPhoto: chip }));
+    await step('consent', () => svc.recordConsent(a, r.id, { biometric: true, textVersion: currentConsentVersion, locale: 'zh-CN' }));
+    const challenge = await step('challenge', () => liveness.createForRegistration(a, r.id));
+    await step('upload', () => liveness.submitFrames(a, challenge.sessionId, challenge.nonce, harnessFrames(live, 15)));
+    await step('face', () => svc.submitFace(a, r.id, { livenessSessionId: challenge.sessionId }));
+    await step('rules', () => svc.checkRules(a, r.id));
+    await step('number', () => svc.assignNumber(a, r.id));
+    const done = await step('complete', () => svc.complete(a, r.id));
     if (done.state === 'completed') completed++;
     latencies.push(performance.now() - t0);
   }
 
   // warm-up (JIT, plans, connections), not counted
   for (let i = 0; i < 50; i++) await one(count + i);
-  latencies.length = 0; completed = 0;
+  latencies.length = 0; completed = 0; alone = false;
   const statementsBefore = counted.count();
 
   const start = performance.now();
@@ -123,7 +136,7 @@ async function run(name: string, rawDb: Database): Promise<Result> {
     p50Ms: Number(latencies[Math.floor(latencies.length * 0.5)]!.toFixed(1)), p95Ms: Number(latencies[Math.floor(latencies.length * 0.95)]!.toFixed(1)),
     statementsPerRegistration: Number((statements / completed).toFixed(1)),
     floorInsertsPerSecond: await floorInsertsPerSecond(rawDb),
-    auditEvents: chain.events, chainOk: chain.ok,
+    auditEvents: chain.events, chainOk: chain.ok, statementsPerStep: perStep,
   };
 }
 
@@ -147,4 +160,7 @@ for (const r of results) {
 }
 console.log('\nStatements per registration counts every round trip of the service (BEGIN/COMMIT included; the audit');
 console.log('sequencer\'s own statements are not counted). The floor is the same database, same concurrency, no application work.');
+for (const r of results) {
+  console.log(`\nStatements per step (${r.database}, one registration alone): ${Object.entries(r.statementsPerStep).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}
 console.log(JSON.stringify({ bench: 'registry', concurrency, results }));
