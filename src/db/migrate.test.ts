@@ -5,6 +5,7 @@ import pg from 'pg';
 import { dropSchema, testPostgresUrl, testTargets } from './test-databases.ts';
 import { migrate, loadMigrations } from './migrate.ts';
 import { openPglite, openPostgres, type Database } from './database.ts';
+import { createWorld } from '../registration/registration.fixtures.ts';
 
 for (const target of await testTargets()) {
   describe(`migrations (${target.name})`, { skip: target.skip }, () => {
@@ -85,6 +86,32 @@ for (const target of await testTargets()) {
         assert.deepEqual(entries, [{ doc_type: null, doc_masked: null, reason_code: 'other', reason: 'Old reason' }]);
         await assert.rejects(db.query("UPDATE blocklist SET reason_code = 'whim'"), /check/i, 'reason codes are checked by the database');
         await assert.rejects(db.query("UPDATE blocklist SET doc_masked = '110105194912310021'"), /check/i, 'a full number cannot be stored as the mask');
+      } finally {
+        await close();
+      }
+    });
+  });
+}
+
+for (const target of await testTargets()) {
+  describe(`migration 0005 on data of 0004 (${target.name})`, { skip: target.skip }, () => {
+    test('each registration\'s count of liveness sessions is the number it already took', async () => {
+      const { db, close } = await openAt(target.name, 4);
+      try {
+        const w = await createWorld(db, { numbers: 0 });
+        const regs = ['00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2'];
+        for (const id of regs) {
+          await db.query(`INSERT INTO registrations (id, tenant_id, store_id, agent_id, state, expires_at) VALUES ($1, $2, $3, $4, 'consent_recorded', now())`,
+            [id, w.tenantId, w.storeId, w.agent.staffId]);
+        }
+        const sessions: [string | null, string, string][] = [[regs[0]!, 'registration', 'a'], [regs[0]!, 'guardian', 'b'], [regs[0]!, 'registration', 'c'], [null, 'self_service', 'd']];
+        for (const [reg, purpose, tag] of sessions) {
+          await db.query(`INSERT INTO liveness_sessions (id, tenant_id, purpose, registration_id, nonce_hash, actions, state, created_at, expires_at)
+            VALUES (gen_random_uuid(), $1, $2, $3, $4, '{blink}', 'open', now(), now())`, [reg ? w.tenantId : null, purpose, reg, Buffer.from(tag)]);
+        }
+        assert.deepEqual((await migrate(db)).filter((v) => v <= 5), [5]);
+        const { rows } = await db.query<{ liveness_sessions: number }>('SELECT liveness_sessions FROM registrations ORDER BY id');
+        assert.deepEqual(rows.map((r) => r.liveness_sessions), [3, 0]);
       } finally {
         await close();
       }

@@ -13,6 +13,7 @@ import { currentConsentVersion } from '../consent/consent.ts';
 import { createRegistrationService, type RegistrationService } from '../registration/registration.service.ts';
 import { createWorld, residentId, type World } from '../registration/registration.fixtures.ts';
 import { scriptedFaceVerifier } from '../face/face.test-harness.ts';
+import type { FaceVerifier } from '../face/face.ts';
 import { createFaceAnalyzer } from '../face/engine.ts';
 import { sharedData } from '../face/face.fixtures.ts';
 import { codeOf } from '../verification/verification.test-support.ts';
@@ -103,6 +104,58 @@ for (const target of await testTargets()) {
       const id = await atConsent();
       for (let i = 0; i < 5; i++) await liveness.createForRegistration(world.agent, id);
       assert.equal(await codeOf(liveness.createForRegistration(world.agent, id)), 'liveness.too_many_sessions');
+    });
+
+    test('simultaneous challenges for one registration (the person\'s and the guardian\'s) never exceed the cap', async () => {
+      const id = await atConsent();
+      const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => (i % 3 ? liveness.createForRegistration(world.agent, id) : liveness.createForGuardian(world.agent, id))));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 5);
+      for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as { code?: string }).code, 'liveness.too_many_sessions');
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM liveness_sessions WHERE registration_id = $1', [id]);
+      assert.equal(rows[0]!.n, 5);
+      const events = await db.query("SELECT 1 FROM audit_events WHERE subject_id = $1 AND action = 'liveness.challenge_created'", [id]);
+      assert.equal(events.rows.length, 5, 'one audit event per session created, none for a refused one');
+    });
+
+    test('simultaneous uploads to one challenge: one is analysed, the other refused', async () => {
+      const c = await liveness.createForRegistration(world.agent, await atConsent(), { actions: ['blink'] });
+      const before = checker.calls.length;
+      const results = await Promise.allSettled([frames('m1'), frames('m2')].map((f) => liveness.submitFrames(world.agent, c.sessionId, c.nonce, f)));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      assert.equal(results.map((r) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : 'ok')).sort().join(), 'liveness.nonce_used,ok');
+      assert.equal(checker.calls.length - before, 1);
+    });
+
+    test('simultaneous face steps with one session: one decision, the session used once (also when the face does not match)', async () => {
+      for (const match of [true, false]) {
+        const id = await atConsent();
+        const s = await liveness.createForRegistration(world.agent, id, { actions: ['blink'] });
+        await liveness.submitFrames(world.agent, s.sessionId, s.nonce, frames(`n${match}`));
+        const face = scriptedFaceVerifier({ testHarness: true, fallback: match });
+        const svc = createRegistrationService({ db, keyring, clock: clock.clock, face, liveness, deploymentCap: 10 });
+        const results = await Promise.allSettled(Array.from({ length: 4 }, () => svc.submitFace(world.agent, id, { livenessSessionId: s.sessionId })));
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, `match ${match}`);
+        for (const r of results) if (r.status === 'rejected') assert.match(String((r.reason as { code?: string }).code), /^(liveness\.required|registration\.(concurrent_update|invalid_transition))$/);
+        assert.equal((await registrations.get(world.agent, id)).faceAttempts, 1);
+        const { rows } = await db.query<{ state: string }>('SELECT state FROM liveness_sessions WHERE id = $1', [s.sessionId]);
+        assert.equal(rows[0]!.state, 'used');
+      }
+    });
+
+    test('a session that ends between the face step\'s read and its save is not used, and no decision is saved', async () => {
+      const id = await atConsent();
+      const s = await liveness.createForRegistration(world.agent, id, { actions: ['blink'] });
+      await liveness.submitFrames(world.agent, s.sessionId, s.nonce, frames('o'));
+      const sweptDuringMatch: FaceVerifier = {
+        async verify(_images, targetFmr) {
+          await db.query("UPDATE liveness_sessions SET state = 'expired', best_frame_enc = NULL WHERE id = $1", [s.sessionId]);
+          return { match: true, compared: true, score: 0.9, threshold: 0.5, targetFmr, estimatedFmr: 1e-6, engine: 'test', reasons: [] };
+        },
+      };
+      const svc = createRegistrationService({ db, keyring, clock: clock.clock, face: sweptDuringMatch, liveness, deploymentCap: 10 });
+      assert.equal(await codeOf(svc.submitFace(world.agent, id, { livenessSessionId: s.sessionId })), 'liveness.required');
+      const r = await registrations.get(world.agent, id);
+      assert.deepEqual([r.state, r.faceAttempts], ['consent_recorded', 0]);
     });
 
     test('the face step takes a passed session of its own registration once; failed, foreign, used or stale sessions are refused', async () => {

@@ -26,7 +26,15 @@ export interface SaveEffects {
   putCapture?: { kind: string; contentEnc: Buffer };
   /** Delete the registration's captures now, or mark them for deletion at a date (retention). */
   releaseCaptures?: 'now' | Date;
+  /**
+   * Use up this liveness session of the registration (state `used`, best frame deleted), and
+   * save the flow only if it is still passed, of this purpose, and passed since `passedSince`.
+   */
+  useLivenessSession?: { sessionId: string; purpose: string; passedSince: Date };
 }
+
+/** What a save did: `saved` false when another request changed the flow first, or the liveness session to use up was no longer usable (`livenessSessionUsable` false). */
+export interface SaveOutcome { saved: boolean; livenessSessionUsable: boolean }
 
 const COLUMNS = `r.id, r.tenant_id, r.store_id, r.agent_id, r.state, r.reason_code, r.version, r.doc_hmac, r.document_enc,
   r.consent, r.verification, r.face_attempts, r.guardian, r.rules, r.number_id, r.subscriber_id, r.created_at, r.expires_at, r.ended_at`;
@@ -98,18 +106,27 @@ export function createRegistrationRepository(keyring: Keyring) {
     /**
      * Saves `next` if the row is still at `expectedVersion`, in ONE statement with everything the
      * step implies: its audit event, the idempotent response, a captured image to keep, captures
-     * to release once a decision no longer needs them, and (when the flow ends without a number)
-     * the number it had reserved. False when another request changed the flow first.
+     * to release once a decision no longer needs them, (when the flow ends without a number) the
+     * number it had reserved, and the liveness session the decision used. The session is locked
+     * first and used up only together with the flow, so it serves one saved decision or none.
      */
     async save(q: Queryable, next: RegistrationFlow, previous: RegistrationFlow, at: Date, audit: { actor: Actor; action: string; details: Record<string, unknown> },
-      idem: { key: string; requestHash: string; response: unknown } | undefined, effects: SaveEffects = {}): Promise<boolean> {
+      idem: { key: string; requestHash: string; response: unknown } | undefined, effects: SaveEffects = {}): Promise<SaveOutcome> {
       const releaseReservation = next.endedAt !== null && next.state !== 'completed';
-      const { rows } = await q.query<{ n: number }>(
-        `WITH upd AS (
+      const use = effects.useLivenessSession;
+      const { rows } = await q.query<{ n: number; live: number }>(
+        `WITH live AS MATERIALIZED (
+           SELECT id FROM liveness_sessions
+            WHERE id = $31::uuid AND registration_id = $1 AND purpose = $32 AND state = 'passed' AND analysed_at >= $33
+            FOR UPDATE),
+         upd AS (
            UPDATE registrations SET state = $3, reason_code = $4, version = $5, doc_hmac = $6, document_enc = coalesce($7, document_enc),
              consent = $8, verification = $9, face_attempts = $10, guardian = $11, rules = $12, number_id = $13,
              subscriber_id = $14, ended_at = $15, updated_at = $16, doc_type = $17
-           WHERE id = $1 AND version = $2 RETURNING id, tenant_id),
+           WHERE id = $1 AND version = $2 AND ($31::uuid IS NULL OR EXISTS (SELECT 1 FROM live)) RETURNING id, tenant_id),
+         used AS (
+           UPDATE liveness_sessions SET state = 'used', used_at = $16, best_frame_enc = NULL
+            WHERE id IN (SELECT id FROM live) AND EXISTS (SELECT 1 FROM upd)),
          aud AS (
            INSERT INTO audit_events (at, tenant_id, actor_type, actor_id, action, subject_type, subject_id, details)
            SELECT date_trunc('milliseconds', $16::timestamptz), tenant_id, $18, $19, $20, 'registration', id::text, $21 FROM upd),
@@ -126,7 +143,7 @@ export function createRegistrationRepository(keyring: Keyring) {
          res AS (
            UPDATE numbers SET state = 'available', reserved_for = NULL, reserved_until = NULL, state_changed_at = $16
             WHERE $30::boolean AND state = 'reserved' AND reserved_for IN (SELECT id FROM upd))
-         SELECT count(*)::int AS n FROM upd`,
+         SELECT (SELECT count(*) FROM upd)::int AS n, (SELECT count(*) FROM live)::int AS live`,
         [
           next.id, previous.version, next.state, next.reasonCode, next.version, next.docHmac ?? null,
           next.document && next.document !== previous.document ? keyring.encrypt(JSON.stringify(next.document), documentContext(next.id)) : null,
@@ -136,10 +153,10 @@ export function createRegistrationRepository(keyring: Keyring) {
           idem?.key ?? null, idem?.requestHash ?? null, idem ? JSON.stringify(idem.response) : null,
           effects.putCapture?.kind ?? null, randomUUID(), effects.putCapture?.contentEnc ?? null,
           effects.releaseCaptures === 'now', effects.releaseCaptures instanceof Date ? effects.releaseCaptures : null,
-          releaseReservation,
+          releaseReservation, use?.sessionId ?? null, use?.purpose ?? null, use?.passedSince ?? null,
         ],
       );
-      return rows[0]?.n === 1;
+      return { saved: rows[0]?.n === 1, livenessSessionUsable: use === undefined || rows[0]?.live === 1 };
     },
 
     /** Open flows whose time is up (for the sweeper). */

@@ -15,6 +15,8 @@ import { ageFromDocument, readDocument, type DocumentInput } from '../subscriber
 import { numbersRepository } from '../numbers/numbers.repository.ts';
 import { guardianStates, type RegistrationEvent, type RegistrationFlow } from './registration.ts';
 import type { createCapturesRepository } from './captures.repository.ts';
+import type { SaveEffects } from './registration.repository.ts';
+import type { LivenessSessionUse } from '../liveness/liveness.service.ts';
 
 interface Ctx { flow: RegistrationFlow; now: Date; q: Queryable; principal: StaffPrincipal; policy: PolicySettings }
 
@@ -33,9 +35,14 @@ function requireState(flow: RegistrationFlow, ...states: RegistrationFlow['state
 
 /** Where the face steps get the live face: the best frame of a passed liveness session of the registration (the person's, or their guardian's). */
 export interface LivenessGate {
-  takeBestFrame(q: Queryable, sessionId: string, registrationId: string, now: Date): Promise<Buffer>;
+  /** The person's session: its frame, read; the session is used up by the save that records the decision. */
+  readBestFrame(q: Queryable, sessionId: string, registrationId: string, now: Date): Promise<{ frame: Buffer; use: LivenessSessionUse }>;
+  /** The guardian's session: its frame, and the session used up, inside the step's transaction. */
   takeGuardianFrame(q: Queryable, sessionId: string, registrationId: string, now: Date): Promise<Buffer>;
 }
+
+/** An event and what its save must do besides the flow itself. */
+export interface StepDecision { event: RegistrationEvent; effects: SaveEffects }
 
 export function createRuleSteps(deps: { keyring: Keyring; subscribers: SubscribersRepository; deploymentCap: number; face: FaceVerifier | undefined; liveness: LivenessGate | undefined }) {
   const { keyring, subscribers } = deps;
@@ -48,21 +55,25 @@ export function createRuleSteps(deps: { keyring: Keyring; subscribers: Subscribe
   return {
     /**
      * 1:1 match of the live face against the document photo, at the operator's target FMR. The
-     * live face is the best frame of a passed liveness session of this registration, taken (and
-     * the session used up) in the step's transaction: no photo from elsewhere can stand in.
+     * live face is the best frame of a passed liveness session of this registration: no photo
+     * from elsewhere can stand in. The session is used up by the statement that saves the
+     * decision, only if it is still passed and fresh then, so it serves exactly one decision.
      */
-    async faceStep(ctx: Ctx, input: { livenessSessionId: string; idPhoto?: Buffer }, captures: ReturnType<typeof createCapturesRepository>): Promise<RegistrationEvent> {
+    async faceStep(ctx: Ctx, input: { livenessSessionId: string; idPhoto?: Buffer }, captures: ReturnType<typeof createCapturesRepository>): Promise<StepDecision> {
       const face = engine();
       if (!deps.liveness) throw new DomainError('registration.face_engine_unavailable');
       requireState(ctx.flow, 'consent_recorded');
       if (!ctx.flow.consent?.biometric) throw new DomainError('registration.invalid_transition', 'No biometric consent was given; use manual review');
       const idPhoto = input.idPhoto ?? await captures.get(ctx.q, ctx.flow.id, 'id_photo');
       if (!idPhoto) throw new DomainError('request.invalid', 'No photo of the document: send idPhoto or capture it with the document');
-      const livePhoto = await deps.liveness.takeBestFrame(ctx.q, input.livenessSessionId, ctx.flow.id, ctx.now);
-      const d = await face.verify({ idPhoto, livePhoto }, ctx.policy.faceFalseMatchRate);
+      const live = await deps.liveness.readBestFrame(ctx.q, input.livenessSessionId, ctx.flow.id, ctx.now);
+      const d = await face.verify({ idPhoto, livePhoto: live.frame }, ctx.policy.faceFalseMatchRate);
       return {
-        type: 'face_result', match: d.match, reasons: d.reasons,
-        verification: { method: 'face', score: d.score, threshold: d.threshold, targetFmr: d.targetFmr, estimatedFmr: d.estimatedFmr, engine: d.engine, at: ctx.now.toISOString() },
+        event: {
+          type: 'face_result', match: d.match, reasons: d.reasons,
+          verification: { method: 'face', score: d.score, threshold: d.threshold, targetFmr: d.targetFmr, estimatedFmr: d.estimatedFmr, engine: d.engine, at: ctx.now.toISOString() },
+        },
+        effects: { useLivenessSession: live.use },
       };
     },
 

@@ -22,7 +22,7 @@ import { createCapturesRepository } from './captures.repository.ts';
 import { transition, isEnded, type RegistrationEvent, type RegistrationFlow } from './registration.ts';
 import { toView, type Receipt, type RegistrationView } from './registration.view.ts';
 import { maskDocumentNumber, maskName } from '../privacy/mask.ts';
-import { createRuleSteps, type LivenessGate } from './registration.rules.ts';
+import { createRuleSteps, type LivenessGate, type StepDecision } from './registration.rules.ts';
 
 export interface RegistrationServiceDeps {
   db: Database;
@@ -97,11 +97,12 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
 
   /**
    * Runs one step. `decide` turns the request into an event (it may do I/O, e.g. the face
-   * engine or rule counts); `effects` adds what must be saved with it. With `locked`, the step
-   * runs in one transaction (its side effects, such as taking a number, commit with it).
+   * engine or rule counts), possibly with effects of its own to save with it; `effects` adds what
+   * must be saved with it. With `locked`, the step runs in one transaction (its side effects, such
+   * as taking a number, commit with it).
    */
   async function step(p: Principal | undefined, id: string, idem: Idempotency | undefined, roles: readonly Role[],
-    decide: (ctx: StepContext) => Promise<RegistrationEvent>,
+    decide: (ctx: StepContext) => Promise<RegistrationEvent | StepDecision>,
     opts: { locked?: boolean; effects?: (flow: RegistrationFlow) => SaveEffects } = {}): Promise<RegistrationView> {
     const principal = requireStaff(p, roles);
     const requestHash = idem ? createHash('sha256').update(JSON.stringify(idem.body ?? null)).digest('hex') : undefined;
@@ -120,14 +121,16 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
         await persistExpiry(q, flow, now, policy);
         return EXPIRED; // thrown after the transaction, so that the expiry itself is kept
       }
-      const event = await decide({ flow, now, q, principal, policy });
+      const decided = await decide({ flow, now, q, principal, policy });
+      const { event, effects } = 'event' in decided ? decided : { event: decided, effects: {} };
       const result = transition(flow, event, now);
       if (!result.ok) throw new DomainError(result.code, result.detail);
       const view = toView(result.flow, now, policy);
-      const saved = await repo.save(q, result.flow, flow, now,
+      const { saved, livenessSessionUsable } = await repo.save(q, result.flow, flow, now,
         { actor: actorOf(principal), action: result.action, details: result.details },
         idem && requestHash ? { key: idem.key, requestHash, response: view } : undefined,
-        { ...opts.effects?.(flow), releaseCaptures: releaseOf(flow, result.flow, now, policy) });
+        { ...opts.effects?.(flow), ...effects, releaseCaptures: releaseOf(flow, result.flow, now, policy) });
+      if (!livenessSessionUsable) throw new DomainError('liveness.required', 'The liveness session was used or ended meanwhile; take a new challenge');
       if (!saved) throw new DomainError('registration.concurrent_update', 'Another request changed this registration; reload and retry');
       remember(result.flow);
       return view;
@@ -166,6 +169,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
         createdAt: now, expiresAt: new Date(now.getTime() + policy.sessionTtlMinutes * 60_000), endedAt: null,
       };
       const inserted = await repo.insert(db, flow, actorOf(principal), creationKey);
+      if (inserted) remember(flow); // the next step starts from it, without reading it back
       if (!inserted && creationKey) {
         const existing = await repo.findIdByCreationKey(db, principal.staffId, creationKey);
         if (existing) return this.get(p, existing);
@@ -198,9 +202,12 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       });
     },
 
-    /** The face match on the best frame of a passed liveness session; one transaction, so the session is used only with a recorded decision. */
+    /**
+     * The face match on the best frame of a passed liveness session. No transaction: the session
+     * is used up by the statement that saves the decision, so it is used only with a recorded decision.
+     */
     submitFace(p: Principal | undefined, id: string, input: { livenessSessionId: string; idPhoto?: Buffer }, idem?: Idempotency) {
-      return step(p, id, idem, FRONT_DESK, (ctx) => rules.faceStep(ctx, input, captures), { locked: true });
+      return step(p, id, idem, FRONT_DESK, (ctx) => rules.faceStep(ctx, input, captures));
     },
 
     requestManualReview(p: Principal | undefined, id: string, idem?: Idempotency) {
