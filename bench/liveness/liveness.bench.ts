@@ -27,7 +27,6 @@ import { createRegistrationService } from '../../src/registration/registration.s
 import { currentConsentVersion } from '../../src/consent/consent.ts';
 import { analyzeLiveness, type LivenessAnalysis } from '../../src/liveness/analyze.ts';
 import { createLivenessService, type LivenessChecker, type ResultView } from '../../src/liveness/liveness.service.ts';
-import { arrayLiteral } from '../../src/liveness/liveness.repository.ts';
 import { quantile } from '../../src/face/evaluation/metrics.ts';
 import { attackTypes, buildSequences, type Sequence } from './sequences.ts';
 import { decodeVideo } from '../../src/liveness/video.ts';
@@ -99,19 +98,26 @@ async function submit(seq: Sequence): Promise<Outcome> {
 const actionReasons = new Set(['liveness.action_missing', 'liveness.wrong_order', 'liveness.too_slow']);
 // Genuine windows of one clip overlap (the same frames in two windows): each genuine session is
 // judged as a first upload, against no earlier fingerprints; all of them are then in place for the attacks.
-const genuineFingerprints: Record<string, unknown>[] = [];
+// (Deleting fingerprints deletes their frame hashes with them.)
+const genuineFingerprints: { session_id: string; seen_at: Date; thumbs_enc: Buffer }[] = [];
+const genuineHashes: { session_id: string; kind: string; hash: string; seen_at: Date }[] = [];
 for (const [i, seq] of sequences.entries()) {
   const probe = seq.actions.length === 0;
   if (seq.kind === 'genuine') await db.query('DELETE FROM liveness_fingerprints');
   else if (genuineFingerprints.length && sequences[i - 1]?.kind === 'genuine') {
     await db.query('DELETE FROM liveness_fingerprints');
     for (const r of genuineFingerprints) {
-      await db.query('INSERT INTO liveness_fingerprints (session_id, seen_at, sha256, dhash, thumbs_enc) VALUES ($1, $2, $3::text[], $4::text[], $5)',
-        [r.session_id, r.seen_at, arrayLiteral(r.sha256 as string[]), arrayLiteral(r.dhash as string[]), r.thumbs_enc]);
+      await db.query('INSERT INTO liveness_fingerprints (session_id, seen_at, thumbs_enc) VALUES ($1, $2, $3)', [r.session_id, r.seen_at, r.thumbs_enc]);
+    }
+    for (const h of genuineHashes) {
+      await db.query('INSERT INTO liveness_frame_hashes (session_id, kind, hash, seen_at) VALUES ($1, $2, $3, $4)', [h.session_id, h.kind, h.hash, h.seen_at]);
     }
   }
   const o = await submit(probe ? { ...seq, actions: ['blink'] } : seq);
-  if (seq.kind === 'genuine') genuineFingerprints.push(...(await db.query('SELECT * FROM liveness_fingerprints')).rows);
+  if (seq.kind === 'genuine') {
+    genuineFingerprints.push(...(await db.query<typeof genuineFingerprints[number]>('SELECT session_id, seen_at, thumbs_enc FROM liveness_fingerprints')).rows);
+    genuineHashes.push(...(await db.query<typeof genuineHashes[number]>('SELECT session_id, kind, hash, seen_at FROM liveness_frame_hashes')).rows);
+  }
   if (probe) {
     o.reasons = o.reasons.filter((r) => !actionReasons.has(r));
     o.accepted = o.reasons.length === 0;

@@ -118,3 +118,28 @@ for (const target of await testTargets()) {
     });
   });
 }
+
+for (const target of await testTargets()) {
+  describe(`migration 0006 on data of 0005 (${target.name})`, { skip: target.skip }, () => {
+    test('the frame hashes of earlier sessions move into liveness_frame_hashes, and go with their fingerprints', async () => {
+      const { db, close } = await openAt(target.name, 5);
+      try {
+        const w = await createWorld(db, { numbers: 0 });
+        const session = '00000000-0000-4000-8000-0000000000b1';
+        await db.query(`INSERT INTO liveness_sessions (id, tenant_id, purpose, nonce_hash, actions, state, created_at, expires_at)
+          VALUES ($1, $2, 'self_service', '\\x01', '{blink}', 'passed', now(), now())`, [session, w.tenantId]);
+        await db.query(`INSERT INTO liveness_fingerprints (session_id, seen_at, sha256, dhash, thumbs_enc)
+          VALUES ($1, '2030-01-01T00:00:00Z', '{aa,bb,aa}', '{0f,0f,1e}', '\\x00')`, [session]);
+        assert.deepEqual((await migrate(db)).filter((v) => v <= 6), [6]);
+        const { rows } = await db.query<{ kind: string; hash: string; seen_at: Date }>(
+          'SELECT kind, hash, seen_at FROM liveness_frame_hashes WHERE session_id = $1 ORDER BY kind, hash', [session]);
+        assert.deepEqual(rows.map((r) => `${r.kind}:${r.hash}`), ['dhash:0f', 'dhash:1e', 'sha256:aa', 'sha256:bb']);
+        assert.ok(rows.every((r) => r.seen_at.toISOString() === '2030-01-01T00:00:00.000Z'));
+        await db.query('DELETE FROM liveness_fingerprints WHERE session_id = $1', [session]);
+        assert.equal((await db.query('SELECT 1 FROM liveness_frame_hashes')).rows.length, 0, 'forgotten with their fingerprints');
+      } finally {
+        await close();
+      }
+    });
+  });
+}

@@ -187,15 +187,20 @@ export function createLivenessRepository(keyring: Keyring) {
         `WITH fin AS (
            UPDATE liveness_sessions SET state = $2, result = $3, analysed_at = $4, best_frame_enc = $5 WHERE id = $1 AND state = 'analysing' RETURNING id),
          fp AS (
-           INSERT INTO liveness_fingerprints (session_id, seen_at, sha256, dhash, thumbs_enc)
-           SELECT $1::uuid, $4::timestamptz, $6::text[], $7::text[], $8::bytea WHERE $8::bytea IS NOT NULL),
+           INSERT INTO liveness_fingerprints (session_id, seen_at, thumbs_enc)
+           SELECT $1::uuid, $4::timestamptz, $8::bytea WHERE $8::bytea IS NOT NULL RETURNING session_id),
+         fh AS (
+           INSERT INTO liveness_frame_hashes (session_id, kind, hash, seen_at)
+           SELECT fp.session_id, 'sha256', d.hash, $4 FROM fp CROSS JOIN unnest($6::text[]) AS d(hash)
+           UNION
+           SELECT fp.session_id, 'dhash', d.hash, $4 FROM fp CROSS JOIN unnest($7::text[]) AS d(hash)),
          aud AS (
            ${AUDIT_INSERT}
            VALUES (date_trunc('milliseconds', $4::timestamptz), $9, $10, $11, $12, $13, $14, $15))
          SELECT count(*)::int AS n FROM fin`,
         [id, a.passed ? 'passed' : 'failed', JSON.stringify(a.result), a.at,
           a.passed && a.bestFrame ? keyring.encrypt(Buffer.from(a.bestFrame).toString('base64'), frameContext(id)) : null,
-          f ? arrayLiteral(f.sha256) : null, f ? arrayLiteral([...new Set(f.dhash)]) : null, f ? keyring.encrypt(f.thumbs.toString('base64'), thumbsContext(id)) : null,
+          f ? arrayLiteral([...new Set(f.sha256)]) : null, f ? arrayLiteral([...new Set(f.dhash)]) : null, f ? keyring.encrypt(f.thumbs.toString('base64'), thumbsContext(id)) : null,
           a.audit.tenantId, a.audit.actor.type, a.audit.actor.id, a.audit.action, a.audit.subjectType, a.audit.subjectId, JSON.stringify(a.audit.details)]);
       return rows[0]!.n === 1;
     },
@@ -220,17 +225,28 @@ export function createLivenessRepository(keyring: Keyring) {
 
     /**
      * What the replay check needs, in one statement: whether an earlier session (within the
-     * window) shares a frame digest with these, and the most recent earlier sessions with a frame
-     * of the same difference hash, with their thumbnails (decrypted only when there is no digest hit).
+     * window) shares a frame digest with these and, if none does, the `limit` most recent earlier
+     * sessions with a frame of the same difference hash, with their thumbnails. Each hash is
+     * looked up on its own, newest first (an index scan at any table size); the `limit` newest
+     * sessions of each difference hash hold the `limit` newest sessions sharing any of them.
      */
     async replayCandidates(q: Queryable, sha256: string[], dhash: string[], since: Date, limit: number): Promise<{ digestHit: boolean; similar: { sessionId: string; thumbs: Buffer }[] }> {
       const { rows } = await q.query<{ session_id: string | null; thumbs_enc: Buffer | null }>(
-        `SELECT NULL::uuid AS session_id, NULL::bytea AS thumbs_enc
-          WHERE EXISTS (SELECT 1 FROM liveness_fingerprints WHERE sha256 && $1::text[] AND seen_at >= $3)
+        `WITH digest AS (
+           SELECT EXISTS (
+             SELECT 1 FROM unnest($1::text[]) AS d(hash) CROSS JOIN LATERAL (
+               SELECT 1 FROM liveness_frame_hashes h WHERE h.kind = 'sha256' AND h.hash = d.hash AND h.seen_at >= $3
+                ORDER BY h.seen_at DESC LIMIT 1) seen) AS hit),
+         look_alike AS (
+           SELECT s.session_id, max(s.seen_at) AS seen_at FROM unnest($2::text[]) AS d(hash) CROSS JOIN LATERAL (
+             SELECT h.session_id, h.seen_at FROM liveness_frame_hashes h WHERE h.kind = 'dhash' AND h.hash = d.hash AND h.seen_at >= $3
+              ORDER BY h.seen_at DESC LIMIT $4) s
+            WHERE NOT (SELECT hit FROM digest)
+            GROUP BY s.session_id ORDER BY max(s.seen_at) DESC LIMIT $4)
+         SELECT NULL::uuid AS session_id, NULL::bytea AS thumbs_enc FROM digest WHERE hit
          UNION ALL
-         (SELECT session_id, thumbs_enc FROM liveness_fingerprints WHERE dhash && $2::text[] AND seen_at >= $3
-           ORDER BY seen_at DESC LIMIT $4)`,
-        [arrayLiteral(sha256), arrayLiteral([...new Set(dhash)]), since, limit]);
+         SELECT f.session_id, f.thumbs_enc FROM look_alike s JOIN liveness_fingerprints f ON f.session_id = s.session_id`,
+        [arrayLiteral([...new Set(sha256)]), arrayLiteral([...new Set(dhash)]), since, limit]);
       if (rows.some((r) => r.session_id === null)) return { digestHit: true, similar: [] };
       return {
         digestHit: false,

@@ -224,10 +224,13 @@ for (const target of await testTargets()) {
       const { rows } = await db.query<{ id: string; state: string; best_frame_enc: Buffer | null }>(
         'SELECT id, state, best_frame_enc FROM liveness_sessions WHERE id = ANY($1::uuid[]) ORDER BY created_at', [[open.sessionId, passed.sessionId]]);
       assert.deepEqual(rows.map((r) => [r.state, r.best_frame_enc]), [['expired', null], ['expired', null]]);
+      assert.ok((await db.query('SELECT 1 FROM liveness_frame_hashes WHERE session_id = $1', [passed.sessionId])).rows.length > 0);
       clock.advanceMinutes(24 * 60);
       await liveness.sweep();
       const left = await db.query('SELECT 1 FROM liveness_fingerprints WHERE session_id = $1', [passed.sessionId]);
       assert.equal(left.rows.length, 0);
+      const hashes = await db.query('SELECT 1 FROM liveness_frame_hashes WHERE session_id = $1', [passed.sessionId]);
+      assert.equal(hashes.rows.length, 0, 'the frame hashes are forgotten with the fingerprints');
     });
   });
 }
