@@ -3,14 +3,15 @@
  * import numbers, set policy, run re-verification campaigns and administer stores, staff
  * accounts, partner API keys and the blocklist, regulators read statistics,
  * anomaly flags and the audit log (chain verification, inspection export). This file is the
- * shell: login, header, the menu of the views this role may open, banner, progress overlay,
+ * shell: login, header, the menu of the views this role may open, banner and progress overlay
+ * (web/shared/feedback.ts, as in the other apps),
  * and hash routing (#/view?param=…), so a view can be bookmarked and reloaded.
  */
 import { createApi } from '../shared/api.ts';
 import { h, replace } from '../shared/dom.ts';
 import { createI18n, type Lang } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
-import { explain } from '../shared/problems.ts';
+import { createFeedback } from '../shared/feedback.ts';
 import { loginScreen, passwordScreen, type LoginHost, type StaffSession } from '../shared/login.ts';
 import { consoleRoles, type Console, type View, type ViewName } from './console.ts';
 import { statsView } from './views/stats.ts';
@@ -43,10 +44,9 @@ function start(root: HTMLElement): void {
   const api = createApi({ token: () => session?.token, onUnauthorized: () => { if (session) logout(false); } });
   const header = h('header', { class: 'bar' });
   const nav = h('nav', { class: 'menu' });
-  const banner = h('div', { class: 'banner', role: 'alert', hidden: true });
+  const feedback = createFeedback(i18n);
   const main = h('main', { id: 'view', tabindex: '-1' });
-  const overlay = h('div', { class: 'overlay', hidden: true, role: 'status', 'aria-live': 'polite' });
-  replace(root, header, nav, banner, main, overlay);
+  replace(root, header, nav, feedback.banner, main, feedback.overlay);
 
   function logout(callServer = true): void {
     if (callServer && session) void api.request('POST', '/v1/auth/logout').catch(() => undefined);
@@ -75,36 +75,10 @@ function start(root: HTMLElement): void {
   const c: Console = {
     api, i18n, t,
     get session() { return session!; },
-    async busy(label, work) {
-      replace(overlay, h('div', { class: 'card' }, h('div', { class: 'spinner', 'aria-hidden': 'true' }), h('p', null, label)));
-      overlay.hidden = false;
-      try {
-        return await work();
-      } catch (e) {
-        c.problem(e);
-        return undefined;
-      } finally {
-        overlay.hidden = true;
-      }
-    },
-    problem(e) {
-      const x = explain(i18n, e);
-      banner.hidden = false;
-      banner.classList.remove('ok');
-      replace(banner,
-        h('strong', null, x.message),
-        x.details.length ? h('ul', null, x.details.map((d) => h('li', null, d))) : null,
-        x.next ? h('p', null, x.next) : null,
-        h('small', { class: 'code' }, x.code),
-        h('button', { type: 'button', class: 'ghost close', 'aria-label': t('action.close'), onclick: () => c.clearProblem() }, '×'));
-    },
-    clearProblem() { banner.hidden = true; banner.replaceChildren(); },
-    notice(text) {
-      banner.hidden = false;
-      banner.classList.add('ok');
-      replace(banner, h('strong', null, text),
-        h('button', { type: 'button', class: 'ghost close', 'aria-label': t('action.close'), onclick: () => c.clearProblem() }, '×'));
-    },
+    busy: (label, work) => feedback.busy(label, work),
+    problem: (e) => feedback.problem(e),
+    clearProblem: () => feedback.clearProblem(),
+    notice: (text) => feedback.notice(text),
     go(view, params) {
       const q = params ? new URLSearchParams(params).toString() : '';
       const hash = `#/${view}${q ? `?${q}` : ''}`;

@@ -1,7 +1,7 @@
 /**
  * What a web app tells the person while it works or when something went wrong: the problem
  * banner (the API problem or camera error in plain language, with what to do next) and the
- * progress overlay over long steps. Used by the kiosk and the self-service app.
+ * progress overlay over long steps; a confirmation in the banner's place. Used by all three apps.
  */
 import { h, replace } from './dom.ts';
 import { explain } from './problems.ts';
@@ -19,6 +19,8 @@ export interface Feedback {
   /** Shows what went wrong in plain language, with what to do next. */
   problem(e: unknown): void;
   clearProblem(): void;
+  /** Shows a confirmation in the banner's place (green). */
+  notice(text: string): void;
   /** Runs `work` behind the progress overlay; an error is shown in the banner and gives undefined. */
   busy<T>(label: string, work: (b: Busy) => Promise<T>): Promise<T | undefined>;
 }
@@ -31,6 +33,7 @@ export function createFeedback(i18n: I18n): Feedback {
     problem(e) {
       const x = explain(i18n, e);
       banner.hidden = false;
+      banner.classList.remove('ok');
       replace(banner,
         h('strong', null, x.message),
         x.details.length ? h('ul', null, x.details.map((d) => h('li', null, d))) : null,
@@ -39,6 +42,12 @@ export function createFeedback(i18n: I18n): Feedback {
         h('button', { type: 'button', class: 'ghost close', 'aria-label': i18n.t('action.close'), onclick: () => f.clearProblem() }, '×'));
     },
     clearProblem() { banner.hidden = true; banner.replaceChildren(); },
+    notice(text) {
+      banner.hidden = false;
+      banner.classList.add('ok');
+      replace(banner, h('strong', null, text),
+        h('button', { type: 'button', class: 'ghost close', 'aria-label': i18n.t('action.close'), onclick: () => f.clearProblem() }, '×'));
+    },
     async busy(label, work) {
       const bar = h('progress', { max: '1' });
       const text = h('p', null, label);
