@@ -69,9 +69,12 @@ export const numbersRepository = {
   /**
    * Makes a number active for a person if their caps allow: counts what they hold (at this
    * operator, everywhere) and, only below both caps, takes the number reserved for this
-   * registration, else the first available one at the store, opening the holding record, all
-   * in one statement. Call it after locking the person's row: the statement's snapshot then
-   * sees every number taken by whoever held that lock before.
+   * registration, else the store's first available number, else the first available number of
+   * the operator's shared stock (no store), opening the holding record, all in one statement.
+   * Each of the three places is an index lookup (migration 0007) read in that order, and the
+   * first one that yields a number ends the search: the cost does not grow with the stock.
+   * Call it after locking the person's row: the statement's snapshot then sees every number
+   * taken by whoever held that lock before.
    */
   async activateWithinCaps(q: Queryable, a: { tenantId: string; storeId: string; registrationId: string; subscriberId: string; now: Date; operatorCap: number; deploymentCap: number }): Promise<{ held: HeldCounts; number: PhoneNumber | undefined }> {
     const { rows } = await q.query<Partial<Row> & { at_operator: number; in_deployment: number }>(
@@ -79,11 +82,15 @@ export const numbersRepository = {
          SELECT count(*) FILTER (WHERE tenant_id = $1)::int AS at_operator, count(*)::int AS in_deployment
            FROM numbers WHERE holder_id = $4 AND state IN ('active', 'suspended')),
        pick AS (
-         SELECT n.id FROM numbers n, held
-          WHERE held.at_operator < $6 AND held.in_deployment < $7
-            AND n.tenant_id = $1 AND ((n.state = 'reserved' AND n.reserved_for = $3)
-             OR (n.state = 'available' AND (n.store_id = $2 OR n.store_id IS NULL)))
-          ORDER BY (n.state = 'reserved') DESC, n.msisdn LIMIT 1 FOR UPDATE OF n SKIP LOCKED),
+         SELECT id FROM (SELECT id FROM numbers WHERE reserved_for = $3 AND state = 'reserved' AND tenant_id = $1
+             AND (SELECT at_operator < $6 AND in_deployment < $7 FROM held) LIMIT 1 FOR UPDATE SKIP LOCKED) reserved
+         UNION ALL
+         SELECT id FROM (SELECT id FROM numbers WHERE tenant_id = $1 AND store_id = $2 AND state = 'available'
+             AND (SELECT at_operator < $6 AND in_deployment < $7 FROM held) ORDER BY msisdn LIMIT 1 FOR UPDATE SKIP LOCKED) own
+         UNION ALL
+         SELECT id FROM (SELECT id FROM numbers WHERE tenant_id = $1 AND store_id IS NULL AND state = 'available'
+             AND (SELECT at_operator < $6 AND in_deployment < $7 FROM held) ORDER BY msisdn LIMIT 1 FOR UPDATE SKIP LOCKED) shared
+         LIMIT 1),
        upd AS (
          UPDATE numbers n SET state = 'active', holder_id = $4, reserved_for = NULL, reserved_until = NULL, state_changed_at = $5
            FROM pick WHERE n.id = pick.id AND n.state IN ('available', 'reserved') RETURNING n.*),

@@ -10,6 +10,7 @@ import { createRegistrationService, type RegistrationService } from './registrat
 import { createWorld, residentId, type World } from './registration.fixtures.ts';
 import type { Principal } from '../staff/principal.ts';
 import { testLiveness, type TestLiveness } from '../liveness/liveness.test-harness.ts';
+import { numbersRepository } from '../numbers/numbers.repository.ts';
 
 const keyring = testKeyring();
 const consent = { biometric: true, textVersion: currentConsentVersion, locale: 'zh-CN' as const };
@@ -188,6 +189,28 @@ for (const target of await testTargets()) {
       await svc.captureDocument(world.agent, r.id, { type: 'cn_resident_id', number: residentId('19880808', 19), name: '冯二', idPhoto: photo('chip') });
       const restarted = createRegistrationService({ db, keyring, clock: clock.clock, face, liveness: live.service, deploymentCap: 10 });
       assert.equal((await restarted.recordConsent(world.agent, r.id, consent)).state, 'consent_recorded');
+    });
+
+    test("the number step takes the registration's reservation, else the store's lowest available number, else the shared stock's", async () => {
+      const w = await createWorld(db, { numbers: 0 });
+      const base = 13900000000 + Math.floor(Math.random() * 90_000_000);
+      // the shared stock (no store) holds the lowest numbers: the store's own still go first
+      await numbersRepository.importNumbers(db, w.tenantId, null, [String(base), String(base + 1)]);
+      await numbersRepository.importNumbers(db, w.tenantId, w.storeId, [String(base + 12), String(base + 11), String(base + 10)]);
+      const msisdnOf = async (id: string) => (await svc.receipt(w.agent, id)).msisdn;
+      const reserved = await register(svc, live, w.agent, residentId('19800101', 31), 'rules');
+      await svc.reserveNumber(w.agent, reserved.id, String(base + 12));
+      await svc.assignNumber(w.agent, reserved.id);
+      await svc.complete(w.agent, reserved.id);
+      assert.equal(await msisdnOf(reserved.id), String(base + 12), 'the reserved number');
+      const picked: string[] = [];
+      for (const [i, born] of ['19800202', '19800303', '19800404', '19800505'].entries()) {
+        const r = await register(svc, live, w.agent, residentId(born, 32 + i));
+        assert.equal(r.state, 'completed');
+        picked.push(await msisdnOf(r.id));
+      }
+      assert.deepEqual(picked, [String(base + 10), String(base + 11), String(base), String(base + 1)]);
+      assert.equal(await codeOf(register(svc, live, w.agent, residentId('19800606', 36))), 'registration.number_unavailable', 'none left anywhere');
     });
   });
 
