@@ -73,30 +73,41 @@ function axisWeights(size: number, cells: number): { cell: Uint16Array; share: F
 /**
  * Mean grey of `img` over a `w`x`h` grid of cells, each pixel shared between the cells it
  * overlaps: two copies of a frame at different sizes give the same grid (replay fingerprints).
+ * The shares are separable (a pixel's share of a cell is its column's share times its row's),
+ * so each image row is first summed into the grid's columns, and each such row of sums is then
+ * added to the one or two grid rows the image row overlaps: two multiply-adds per pixel.
  */
 export function greyGrid(img: RgbImage, w: number, h: number): Float32Array {
-  const sum = new Float32Array(w * h), weight = new Float32Array(w * h);
   const { data, width, height } = img;
   if (width % w === 0 && height % h === 0) return blockMeans(img, w, h); // 320x240 into 32x24: whole blocks
   const n = img.channels ?? 3;
-  const luma = n === 1 ? (i: number) => data[i]! : (i: number) => 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
   const cols = axisWeights(width, w), rows = axisWeights(height, h);
-  const add = (c: number, v: number, wt: number) => { sum[c] = sum[c]! + v * wt; weight[c] = weight[c]! + wt; };
+  const colWeight = new Float64Array(w), rowWeight = new Float64Array(h);
+  for (let x = 0; x < width; x++) {
+    const c0 = cols.cell[x]!, cx = cols.share[x]!;
+    colWeight[c0] = colWeight[c0]! + cx;
+    if (cx < 1) colWeight[Math.min(c0 + 1, w - 1)] = colWeight[Math.min(c0 + 1, w - 1)]! + 1 - cx;
+  }
+  const sum = new Float64Array(w * h), line = new Float64Array(w);
   for (let y = 0, i = 0; y < height; y++) {
-    const r0 = rows.cell[y]!, ry = rows.share[y]!, r1 = Math.min(r0 + 1, h - 1);
+    line.fill(0);
     for (let x = 0; x < width; x++, i += n) {
-      const c0 = cols.cell[x]!, cx = cols.share[x]!, c1 = Math.min(c0 + 1, w - 1);
-      const v = luma(i);
-      add(r0 * w + c0, v, cx * ry);
-      if (cx < 1) add(r0 * w + c1, v, (1 - cx) * ry);
-      if (ry < 1) {
-        add(r1 * w + c0, v, cx * (1 - ry));
-        if (cx < 1) add(r1 * w + c1, v, (1 - cx) * (1 - ry));
-      }
+      const v = n === 1 ? data[i]! : 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
+      const c0 = cols.cell[x]!, cx = cols.share[x]!;
+      line[c0] = line[c0]! + v * cx;
+      if (cx < 1) { const c1 = Math.min(c0 + 1, w - 1); line[c1] = line[c1]! + v * (1 - cx); }
+    }
+    const r0 = rows.cell[y]!, ry = rows.share[y]!, r1 = Math.min(r0 + 1, h - 1);
+    rowWeight[r0] = rowWeight[r0]! + ry;
+    for (let c = 0, o = r0 * w; c < w; c++, o++) sum[o] = sum[o]! + line[c]! * ry;
+    if (ry < 1) {
+      rowWeight[r1] = rowWeight[r1]! + 1 - ry;
+      for (let c = 0, o = r1 * w; c < w; c++, o++) sum[o] = sum[o]! + line[c]! * (1 - ry);
     }
   }
-  for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! / Math.max(1e-9, weight[i]!);
-  return sum;
+  const out = new Float32Array(w * h);
+  for (let r = 0, o = 0; r < h; r++) for (let c = 0; c < w; c++, o++) out[o] = sum[o]! / Math.max(1e-9, rowWeight[r]! * colWeight[c]!);
+  return out;
 }
 
 /** greyGrid when the cells are whole blocks of pixels. */
