@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../face/engine.ts';
 import { photos, read, sharedData } from '../face/face.fixtures.ts';
-import { analyzeLiveness } from './analyze.ts';
+import { analyzeLiveness, detectionInterval } from './analyze.ts';
 import type { LivenessAction } from './challenge.ts';
 import type { FrameInput } from './liveness.ts';
 import { decodeVideo } from './video.ts';
@@ -136,3 +136,11 @@ describe('liveness analysis on real frames', () => {
     await assert.rejects(analyze([...f.slice(0, 14), { t: 1500, bytes: Buffer.from('not a jpeg at all') }], ['blink']), (e: { code?: string }) => e.code === 'liveness.frames_invalid');
   });
 });
+
+test('the detector runs about every 400 ms of capture: every 4th frame at 10 fps and below, 5th at 12, 6th at 15 and above', () => {
+  const at = (fps: number, n = 30) => Array.from({ length: n }, (_, i) => ({ t: Math.round((i * 1000) / fps) }));
+  assert.deepEqual([5, 10, 12, 15, 30].map((fps) => detectionInterval(at(fps))), [4, 4, 5, 6, 6]);
+  assert.equal(detectionInterval([{ t: 0 }]), 4, 'one frame: no interval to go by');
+  assert.equal(detectionInterval(at(1000)), 6, 'frames 1 ms apart (refused on their timing anyway) stay bounded');
+});
+
