@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../face/engine.ts';
 import { photos, read, sharedData } from '../face/face.fixtures.ts';
-import { analyzeLiveness, detectionInterval } from './analyze.ts';
+import { analyzeLiveness, detectionInterval, framesToAnalyse } from './analyze.ts';
 import type { LivenessAction } from './challenge.ts';
 import type { FrameInput } from './liveness.ts';
 import { decodeVideo } from './video.ts';
@@ -131,6 +131,21 @@ describe('liveness analysis on real frames', () => {
     assert.ok((await analyze(resized, ['blink'])).reasons.includes('liveness.frames_inconsistent'));
   });
 
+  test('a 15 fps upload is analysed as 12 fps; the frames left out must still be images of the same size', async () => {
+    const f = await clip(clips.shenasa, 0, 5, 15);
+    const kept = new Set(framesToAnalyse(f));
+    assert.ok(kept.size < f.length && kept.size >= 0.75 * f.length, `${kept.size} of ${f.length}`);
+    const r = await analyze(f, ['turn_left', 'turn_right', 'nod']);
+    assert.deepEqual(r.reasons, []);
+    assert.ok(kept.has(r.bestFrame!), 'the best frame is one that was analysed, by its index in the upload');
+    const skipped = f.findIndex((_, i) => !kept.has(i));
+    const smaller = await sharp(f[skipped]!.bytes).resize(200).jpeg().toBuffer();
+    const resized = f.map((x, i) => (i === skipped ? { ...x, bytes: smaller } : x));
+    assert.ok((await analyze(resized, ['turn_left', 'turn_right', 'nod'])).reasons.includes('liveness.frames_inconsistent'));
+    const garbage = f.map((x, i) => (i === skipped ? { ...x, bytes: Buffer.from('not a jpeg at all') } : x));
+    await assert.rejects(analyze(garbage, ['turn_left']), (e: { code?: string }) => e.code === 'liveness.frames_invalid');
+  });
+
   test('frames that are not images are bad input, not a decision', async () => {
     const f = await clip(clips.repeating, 0, 1.5);
     await assert.rejects(analyze([...f.slice(0, 14), { t: 1500, bytes: Buffer.from('not a jpeg at all') }], ['blink']), (e: { code?: string }) => e.code === 'liveness.frames_invalid');
@@ -142,5 +157,14 @@ test('the detector runs about every 400 ms of capture: every 4th frame at 10 fps
   assert.deepEqual([5, 10, 12, 15, 30].map((fps) => detectionInterval(at(fps))), [4, 4, 5, 6, 6]);
   assert.equal(detectionInterval([{ t: 0 }]), 4, 'one frame: no interval to go by');
   assert.equal(detectionInterval(at(1000)), 6, 'frames 1 ms apart (refused on their timing anyway) stay bounded');
+});
+
+test('at most one frame of each 1/12 s is analysed: all of a 10 or 12 fps capture (whole-ms times), 4 of 5 at 15 fps, 2 of 5 at 30 fps', () => {
+  const at = (fps: number, n = 60) => Array.from({ length: n }, (_, i) => ({ t: Math.round((i * 1000) / fps) }));
+  assert.equal(framesToAnalyse(at(10)).length, 60);
+  assert.equal(framesToAnalyse(at(12)).length, 60);
+  assert.equal(framesToAnalyse(at(15)).length, 48);
+  assert.equal(framesToAnalyse(at(30)).length, 24);
+  assert.deepEqual(framesToAnalyse([{ t: 0 }, { t: 10 }, { t: 200 }]), [0, 2], 'a frame 10 ms after the last is left out');
 });
 

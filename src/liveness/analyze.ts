@@ -16,7 +16,7 @@ import { detectActions, median, restPose, type PoseSample, type Rest } from './a
 import { liveLogProbability } from './antispoof.ts';
 import type { LivenessAction } from './challenge.ts';
 import { analysisSize, eyesMinFaceWidth, frameSignals, type FrameSignals } from './frame-signals.ts';
-import { createFrameDecoder, decodeFrame } from './frame-decode.ts';
+import { createFrameDecoder, decodeFrame, jpegSize } from './frame-decode.ts';
 import { frameLimits, type FrameInput, type LivenessDecision, type LivenessReason } from './liveness.ts';
 import { checkPresence, checkTiming, deformation, findCuts, motionLimits, zigzags } from './motion.ts';
 import { matchSequence } from './sequence.ts';
@@ -31,6 +31,13 @@ export const sessionLimits = {
    */
   detectEveryMs: 400,
   detectEveryFrames: { min: 4, max: 6 },
+  /**
+   * At most one frame of each 1/12 s of capture is analysed (the first in it): a 15 fps upload
+   * is read as 12 fps, and the server's cost no longer grows with the client's frame rate above
+   * that. The kiosk captures at 10 fps, where every frame is analysed. The timing checks see every
+   * frame.
+   */
+  maxAnalysedFps: 12,
   /** Frames sampled (besides the best) for the anti-spoof check; the first and last of them for the identity check. */
   sampledFrames: 3,
   /** Sampled frames are taken among those within this many degrees of the rest pose. */
@@ -84,11 +91,20 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
     return { live: false, reasons: sortReasons(reasons), ...empty, frames: frames.length, framesWithFace: 0, spanMs, timings, hashes: [], measures: { deformation: null, cuts: [], zigzags: 0, crowdedFrames: 0, rest: null } };
   }
 
-  // 1. each frame on its own
-  const signals = await measureFrames(analyzer, frames);
+  // 1. each frame on its own (at most `maxAnalysedFps` of them per second)
+  const kept = framesToAnalyse(frames);
+  const analysed = kept.map((i) => frames[i]!);
+  const signals = await measureFrames(analyzer, analysed);
   mark('frames');
   const first = signals[0]!;
   if (signals.some((s) => s.width !== first.width || s.height !== first.height)) reasons.add('liveness.frames_inconsistent');
+  // the frames not analysed must still be images of the session's size
+  const keptSet = new Set(kept);
+  for (const [i, f] of frames.entries()) {
+    if (keptSet.has(i)) continue;
+    const size = jpegSize(f.bytes) ?? (await decodeFrame(f.bytes, i)).source;
+    if (size.width !== first.width || size.height !== first.height) reasons.add('liveness.frames_inconsistent');
+  }
   const withFace = signals.filter((s) => s.landmarks);
   // a tracked frame has its face by construction; the detector runs again on every frame after one it missed
   for (const r of checkPresence(signals.map((s) => ({ t: s.t, hasFace: s.landmarks !== undefined })))) reasons.add(r);
@@ -128,7 +144,7 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
   let identityMin: number | null = null, passiveScore: number | null = null;
   if (best && rest) {
     const near = samples.filter((p) => p !== best && Math.abs(p.yawDeg - rest.yawDeg) <= sessionLimits.sampleMaxPoseDeg && Math.abs(p.pitchDeg - rest.pitchDeg) <= sessionLimits.sampleMaxPoseDeg);
-    ({ identityMin, passiveScore } = await sampledChecks(analyzer, frames, best.s, spread(near, sessionLimits.sampledFrames).map((p) => p.s)));
+    ({ identityMin, passiveScore } = await sampledChecks(analyzer, analysed, best.s, spread(near, sessionLimits.sampledFrames).map((p) => p.s)));
     if (identityMin !== null && identityMin < sessionLimits.minIdentityCosine) reasons.add('liveness.identity_changed');
     if (passiveScore < sessionLimits.minPassiveLogP) reasons.add('liveness.spoof_suspected');
   }
@@ -136,7 +152,7 @@ export async function analyzeLiveness(analyzer: FaceAnalyzer, frames: FrameInput
   timings.total = performance.now() - started;
   return {
     live: reasons.size === 0, reasons: sortReasons(reasons),
-    asked: sequence.asked, events, passiveScore, identityMin, bestFrame: best ? best.s.index : null,
+    asked: sequence.asked, events, passiveScore, identityMin, bestFrame: best ? kept[best.s.index]! : null,
     frames: frames.length, framesWithFace: withFace.length, spanMs, timings,
     hashes: signals.map((s) => ({ sha256: s.sha256, dhash: s.dhash, thumb: fingerprint(s.thumb) })),
     measures: { deformation: deform, cuts, zigzags: zigs, crowdedFrames, rest },
@@ -189,6 +205,22 @@ async function sampledChecks(analyzer: FaceAnalyzer, frames: FrameInput[], best:
   }
   const identityMin = embeddings.length > 1 ? Math.min(...embeddings.slice(1).map((v) => cosine(embeddings[0]!, v))) : null;
   return { identityMin, passiveScore: median(live) };
+}
+
+/**
+ * Indexes of the frames the analysis reads: the first frame of each 1/`maxAnalysedFps` s slot
+ * of capture time. A frame up to 5 ms early still counts for its slot, so that whole-millisecond
+ * capture times of a 12 fps camera (0, 83, 167, ...) keep every frame.
+ */
+export function framesToAnalyse(frames: { t: number }[]): number[] {
+  const slotMs = 1000 / sessionLimits.maxAnalysedFps;
+  const kept: number[] = [];
+  let last = -Infinity;
+  for (const [i, f] of frames.entries()) {
+    const slot = Math.floor((f.t - frames[0]!.t + 5) / slotMs);
+    if (slot > last) { kept.push(i); last = slot; }
+  }
+  return kept;
 }
 
 /** Every how many frames the detector runs: `sessionLimits.detectEveryMs` at the session's median frame interval, within the bounds. */
