@@ -152,15 +152,16 @@ describe('liveness analysis on real frames', () => {
   });
 });
 
+/** Capture times of `n` frames at `fps`, in whole milliseconds as cameras stamp them. */
+const at = (fps: number, n = 60) => Array.from({ length: n }, (_, i) => ({ t: Math.round((i * 1000) / fps) }));
+
 test('the detector runs about every 400 ms of capture: every 4th frame at 10 fps and below, 5th at 12, 6th at 15 and above', () => {
-  const at = (fps: number, n = 30) => Array.from({ length: n }, (_, i) => ({ t: Math.round((i * 1000) / fps) }));
   assert.deepEqual([5, 10, 12, 15, 30].map((fps) => detectionInterval(at(fps))), [4, 4, 5, 6, 6]);
   assert.equal(detectionInterval([{ t: 0 }]), 4, 'one frame: no interval to go by');
   assert.equal(detectionInterval(at(1000)), 6, 'frames 1 ms apart (refused on their timing anyway) stay bounded');
 });
 
 test('at most one frame of each 1/12 s is analysed: all of a 10 or 12 fps capture (whole-ms times), 4 of 5 at 15 fps, 2 of 5 at 30 fps', () => {
-  const at = (fps: number, n = 60) => Array.from({ length: n }, (_, i) => ({ t: Math.round((i * 1000) / fps) }));
   assert.equal(framesToAnalyse(at(10)).length, 60);
   assert.equal(framesToAnalyse(at(12)).length, 60);
   assert.equal(framesToAnalyse(at(15)).length, 48);

@@ -70,6 +70,17 @@ function axisWeights(size: number, cells: number): { cell: Uint16Array; share: F
   return { cell, share };
 }
 
+/** How much of the axis each of its `cells` cells holds: the sum of the shares `axisWeights` gives it. */
+function cellTotals({ cell, share }: { cell: Uint16Array; share: Float32Array }, cells: number): Float64Array {
+  const total = new Float64Array(cells);
+  for (let p = 0; p < cell.length; p++) {
+    const c0 = cell[p]!, s = share[p]!;
+    total[c0] = total[c0]! + s;
+    if (s < 1) { const c1 = Math.min(c0 + 1, cells - 1); total[c1] = total[c1]! + 1 - s; }
+  }
+  return total;
+}
+
 /**
  * Mean grey of `img` over a `w`x`h` grid of cells, each pixel shared between the cells it
  * overlaps: two copies of a frame at different sizes give the same grid (replay fingerprints).
@@ -82,12 +93,7 @@ export function greyGrid(img: RgbImage, w: number, h: number): Float32Array {
   if (width % w === 0 && height % h === 0) return blockMeans(img, w, h); // 320x240 into 32x24: whole blocks
   const n = img.channels ?? 3;
   const cols = axisWeights(width, w), rows = axisWeights(height, h);
-  const colWeight = new Float64Array(w), rowWeight = new Float64Array(h);
-  for (let x = 0; x < width; x++) {
-    const c0 = cols.cell[x]!, cx = cols.share[x]!;
-    colWeight[c0] = colWeight[c0]! + cx;
-    if (cx < 1) colWeight[Math.min(c0 + 1, w - 1)] = colWeight[Math.min(c0 + 1, w - 1)]! + 1 - cx;
-  }
+  const colWeight = cellTotals(cols, w), rowWeight = cellTotals(rows, h);
   const sum = new Float64Array(w * h), line = new Float64Array(w);
   for (let y = 0, i = 0; y < height; y++) {
     line.fill(0);
@@ -98,12 +104,8 @@ export function greyGrid(img: RgbImage, w: number, h: number): Float32Array {
       if (cx < 1) { const c1 = Math.min(c0 + 1, w - 1); line[c1] = line[c1]! + v * (1 - cx); }
     }
     const r0 = rows.cell[y]!, ry = rows.share[y]!, r1 = Math.min(r0 + 1, h - 1);
-    rowWeight[r0] = rowWeight[r0]! + ry;
     for (let c = 0, o = r0 * w; c < w; c++, o++) sum[o] = sum[o]! + line[c]! * ry;
-    if (ry < 1) {
-      rowWeight[r1] = rowWeight[r1]! + 1 - ry;
-      for (let c = 0, o = r1 * w; c < w; c++, o++) sum[o] = sum[o]! + line[c]! * (1 - ry);
-    }
+    if (ry < 1) for (let c = 0, o = r1 * w; c < w; c++, o++) sum[o] = sum[o]! + line[c]! * (1 - ry);
   }
   const out = new Float32Array(w * h);
   for (let r = 0, o = 0; r < h; r++) for (let c = 0; c < w; c++, o++) out[o] = sum[o]! / Math.max(1e-9, rowWeight[r]! * colWeight[c]!);
