@@ -79,17 +79,18 @@ export const numbersRepository = {
   async activateWithinCaps(q: Queryable, a: { tenantId: string; storeId: string; registrationId: string; subscriberId: string; now: Date; operatorCap: number; deploymentCap: number }): Promise<{ held: HeldCounts; number: PhoneNumber | undefined }> {
     const { rows } = await q.query<Partial<Row> & { at_operator: number; in_deployment: number }>(
       `WITH held AS (
-         SELECT count(*) FILTER (WHERE tenant_id = $1)::int AS at_operator, count(*)::int AS in_deployment
+         SELECT count(*) FILTER (WHERE tenant_id = $1)::int AS at_operator, count(*)::int AS in_deployment,
+                count(*) FILTER (WHERE tenant_id = $1) < $6 AND count(*) < $7 AS below_caps
            FROM numbers WHERE holder_id = $4 AND state IN ('active', 'suspended')),
        pick AS (
          SELECT id FROM (SELECT id FROM numbers WHERE reserved_for = $3 AND state = 'reserved' AND tenant_id = $1
-             AND (SELECT at_operator < $6 AND in_deployment < $7 FROM held) LIMIT 1 FOR UPDATE SKIP LOCKED) reserved
+             AND (SELECT below_caps FROM held) LIMIT 1 FOR UPDATE SKIP LOCKED) reserved
          UNION ALL
          SELECT id FROM (SELECT id FROM numbers WHERE tenant_id = $1 AND store_id = $2 AND state = 'available'
-             AND (SELECT at_operator < $6 AND in_deployment < $7 FROM held) ORDER BY msisdn LIMIT 1 FOR UPDATE SKIP LOCKED) own
+             AND (SELECT below_caps FROM held) ORDER BY msisdn LIMIT 1 FOR UPDATE SKIP LOCKED) own
          UNION ALL
          SELECT id FROM (SELECT id FROM numbers WHERE tenant_id = $1 AND store_id IS NULL AND state = 'available'
-             AND (SELECT at_operator < $6 AND in_deployment < $7 FROM held) ORDER BY msisdn LIMIT 1 FOR UPDATE SKIP LOCKED) shared
+             AND (SELECT below_caps FROM held) ORDER BY msisdn LIMIT 1 FOR UPDATE SKIP LOCKED) shared
          LIMIT 1),
        upd AS (
          UPDATE numbers n SET state = 'active', holder_id = $4, reserved_for = NULL, reserved_until = NULL, state_changed_at = $5
